@@ -1,0 +1,7 @@
+export declare const ICON_SIZES: readonly number[];
+export declare const ICON_SOURCE_DIR: string;
+export declare function renderIcons(options: {
+  srcDir?: string;
+  outDir: string;
+  sizes?: readonly number[];
+}): Promise<string[]>;

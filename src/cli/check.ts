@@ -1,0 +1,137 @@
+/**
+ * `check`: the validator core in Node. Contract (issue #4, keep exactly; extend only):
+ *   check <host> [--port 443] [--resolver <DoH URL>] [--trust-anchor <file>] [--json] [--connect]
+ * Exit status 0 whenever a verdict was reached; 2 for bad arguments or unreadable anchors,
+ * 3 when the resolver could not be reached at all.
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { parseNegativeAnchors, parseTrustAnchors, BUILTIN_ANCHORS, type TrustAnchor } from '../core/dnssec/anchors';
+import { toCheckResult, validateHost, type CheckResult } from '../core/check';
+import { Validator } from '../core/dnssec/validator';
+import { DohClient, validateDohUrl, type DohResult } from '../core/transport/doh';
+import { parseName } from '../core/wire/name';
+import { connectAndMatch } from './connect';
+
+export const DEFAULT_RESOLVER = 'https://cloudflare-dns.com/dns-query';
+
+const USAGE = 'usage: check <host> [--port 443] [--resolver <DoH URL>] [--trust-anchor <file>] [--negative-anchor <domain>]... [--now <ISO time>] [--json] [--connect]';
+
+class UsageError extends Error {}
+
+export interface CliIO {
+  out: (s: string) => void;
+  err: (s: string) => void;
+}
+
+export async function main(argv: string[], io: CliIO = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) }): Promise<number> {
+  let opts;
+  try {
+    opts = parseCli(argv);
+  } catch (e) {
+    io.err(`check: ${(e as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  let anyAnswer = false;
+  let lastError = '';
+  const doh = new DohClient({ urls: [opts.resolver], method: opts.method });
+  const resolver = {
+    async query(name: string, type: number): Promise<DohResult> {
+      const r = await doh.query(name, type);
+      if (r.ok) anyAnswer = true;
+      else lastError = r.error.message;
+      return r;
+    },
+  };
+  const now = opts.now;
+  const validator = new Validator({ resolver, anchors: opts.anchors, negativeAnchors: opts.negativeAnchors, now: now ? () => now : undefined });
+  const started = performance.now();
+  const verdict = await validateHost(validator, opts.host, opts.port);
+  if (!anyAnswer) {
+    io.err(`check: resolver ${opts.resolver} unreachable: ${lastError}\n`);
+    return 3;
+  }
+  let result = toCheckResult(opts.hostText, opts.port, verdict, performance.now() - started);
+  if (opts.connect) result = await connectAndMatch(result, verdict, { now: now ? new Date(now) : undefined });
+  result.elapsedMs = Math.round(performance.now() - started);
+  io.out(opts.json ? JSON.stringify(result, null, 2) + '\n' : human(result, process.stdout.isTTY === true));
+  return 0;
+}
+
+interface CliOptions {
+  host: string;
+  hostText: string;
+  port: number;
+  resolver: string;
+  method: 'GET' | 'POST';
+  anchors: readonly TrustAnchor[];
+  negativeAnchors: string[];
+  now?: number;
+  json: boolean;
+  connect: boolean;
+}
+
+export function parseCli(argv: string[]): CliOptions {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      port: { type: 'string', default: '443' },
+      resolver: { type: 'string', default: DEFAULT_RESOLVER },
+      method: { type: 'string', default: 'POST' },
+      'trust-anchor': { type: 'string' },
+      'negative-anchor': { type: 'string', multiple: true },
+      now: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      connect: { type: 'boolean', default: false },
+    },
+  });
+  if (positionals.length !== 1) throw new UsageError('exactly one host name is needed');
+  const hostText = positionals[0].replace(/\.$/, '');
+  const host = parseName(positionals[0]);
+  if (!host || host === '.') throw new UsageError(`not a valid host name: ${positionals[0]}`);
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`not a valid port: ${values.port}`);
+  const url = validateDohUrl(values.resolver!);
+  if (!url.ok) throw new UsageError(`bad resolver URL: ${url.message}`);
+  const method = values.method!.toUpperCase();
+  if (method !== 'GET' && method !== 'POST') throw new UsageError(`--method must be GET or POST`);
+  let anchors: readonly TrustAnchor[] = BUILTIN_ANCHORS;
+  if (values['trust-anchor']) {
+    let text: string;
+    try {
+      text = readFileSync(values['trust-anchor'], 'utf8');
+    } catch (e) {
+      throw new UsageError(`cannot read trust anchor file ${values['trust-anchor']}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    const parsed = parseTrustAnchors(text);
+    if (!parsed.ok) throw new UsageError(`bad trust anchor file ${values['trust-anchor']}: ${parsed.errors.map((e) => `line ${e.line}: ${e.message}`).join('; ')}`);
+    anchors = parsed.anchors;
+  }
+  const nta = parseNegativeAnchors(values['negative-anchor'] ?? []);
+  if (nta.invalid.length) throw new UsageError(`bad --negative-anchor: ${nta.invalid.join(', ')}`);
+  let now: number | undefined;
+  if (values.now !== undefined) {
+    now = Date.parse(values.now);
+    if (!Number.isFinite(now)) throw new UsageError(`--now needs an ISO 8601 time, not ${values.now}`);
+  }
+  return { host, hostText, port, resolver: url.url, method, anchors, negativeAnchors: nta.names, now, json: values.json!, connect: values.connect! };
+}
+
+const COLOURS: Record<string, string> = { secure: '32', insecure: '90', bogus: '31', indeterminate: '33', match: '32', mismatch: '31' };
+
+function human(r: CheckResult, tty: boolean): string {
+  const c = (s: string) => (tty && COLOURS[s] ? `\x1b[${COLOURS[s]}m${s}\x1b[0m` : s);
+  const lines = [
+    `${r.host} port ${r.port}`,
+    `  address  ${c(r.address.state)} ${r.address.result}${r.address.records.length ? ': ' + r.address.records.join(', ') : ''}`,
+  ];
+  if (r.address.state !== 'secure' && r.address.reason) lines.push(`           reason: ${r.address.reason}`);
+  lines.push(`  tlsa     ${c(r.tlsa.state)} ${r.tlsa.result} at ${r.tlsa.name}${r.tlsa.records.length ? '' : ''}`);
+  for (const t of r.tlsa.records) lines.push(`           ${t}`);
+  if (r.tlsa.state !== 'secure' && r.tlsa.reason) lines.push(`           reason: ${r.tlsa.reason}`);
+  lines.push(`  dane     ${c(r.dane)}`);
+  lines.push(`  chain    ${r.chain.map((l) => `${l.zone} ${c(l.state)}`).join(' → ')}`);
+  lines.push(`  ${r.queries} queries, ${r.elapsedMs} ms`);
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,158 @@
+/**
+ * A host check: the DNSSEC state of a host's addresses and of its TLSA records, as the extension
+ * and the `check` CLI show it. Pure core: the validator (with its resolver and clock) is injected.
+ */
+import type { DaneMatch } from './dane/match';
+import { tlsaName } from './dane/names';
+import type { LookupResult, Reason, SecurityState, AnswerClass, ChainLink } from './dnssec/result';
+import { worstState } from './dnssec/result';
+import type { Validator } from './dnssec/validator';
+import type { VerdictContext } from './dnssec/context';
+import { canonicalName, labelCount } from './wire/name';
+import { rdataToString } from './wire/present';
+import { RRType, type Name } from './wire/types';
+
+export type DaneState = 'match' | 'mismatch' | 'no-tlsa' | 'insecure' | 'bogus' | 'indeterminate' | 'not-checked';
+
+export interface LookupSummary {
+  state: SecurityState;
+  result: AnswerClass;
+  records: string[];
+  reason?: string;
+  reasonCode?: Reason['code'];
+  /** CNAME/DNAME links followed (an extension of the contract). */
+  links?: LookupResult['links'];
+}
+
+export interface CheckResult {
+  host: string;
+  port: number;
+  address: LookupSummary;
+  tlsa: LookupSummary & { name: string };
+  dane: DaneState;
+  chain: ChainLink[];
+  queries: number;
+  elapsedMs: number;
+  /** Extensions of the contract, filled by `--connect` (issue #5). */
+  daneReason?: string;
+  daneMatch?: DaneMatch;
+  connectedAddress?: string;
+  certificate?: { subject: string; issuer: string; spkiSha256: string; notAfter: string } | null;
+}
+
+function summary(r: LookupResult): LookupSummary {
+  const s: LookupSummary = {
+    state: r.state,
+    result: r.result,
+    records: r.records.map((rr) => rdataToString(rr)),
+  };
+  if (r.reason) {
+    s.reason = r.reason.message;
+    s.reasonCode = r.reason.code;
+  }
+  if (r.links.length > 0) s.links = r.links;
+  return s;
+}
+
+/** A and AAAA as one address verdict: the worst state wins (a bogus AAAA taints the host). */
+export function combineAddress(a: LookupResult, aaaa: LookupResult): LookupSummary {
+  const state = worstState([a.state, aaaa.state]);
+  const result: AnswerClass =
+    a.result === 'data' || aaaa.result === 'data' ? 'data' : a.result === 'nxdomain' && aaaa.result === 'nxdomain' ? 'nxdomain' : 'nodata';
+  const worst = [a, aaaa].find((r) => r.state === state && r.reason) ?? (a.reason ? a : aaaa);
+  const s: LookupSummary = {
+    state,
+    result,
+    records: [...a.records, ...aaaa.records].filter((rr) => rr.type === RRType.A || rr.type === RRType.AAAA).map((rr) => rdataToString(rr)),
+  };
+  if (state !== 'secure' && worst.reason) {
+    s.reason = worst.reason.message;
+    s.reasonCode = worst.reason.code;
+  }
+  const links = a.links.length ? a.links : aaaa.links;
+  if (links.length > 0) s.links = links;
+  return s;
+}
+
+export interface HostVerdict {
+  a: LookupResult;
+  aaaa: LookupResult;
+  tlsa: LookupResult;
+  tlsaName: Name;
+  ctx: VerdictContext;
+}
+
+/**
+ * Validate A, AAAA and the TLSA records of `_<port>._tcp.<host>` in parallel (one verdict context,
+ * shared queries). RFC 7671 §7: when the address lookup went through a CNAME chain that validated
+ * secure, the TLSA base domain is the fully expanded name first, then the original name.
+ */
+export async function validateHost(validator: Validator, host: Name, port: number, ctx: VerdictContext = validator.context()): Promise<HostVerdict> {
+  const original = tlsaName(host, port, 'tcp') ?? `_${port}._tcp.${host}`;
+  const [a, aaaa, tlsaOrig] = await Promise.all([
+    validator.lookup(host, RRType.A, ctx),
+    validator.lookup(host, RRType.AAAA, ctx),
+    validator.lookup(original, RRType.TLSA, ctx),
+  ]);
+  const links = a.links.length ? a.links : aaaa.links;
+  const expandedSecure = links.length > 0 && links.every((l) => l.state === 'secure');
+  if (expandedSecure) {
+    const expandedHost = links[links.length - 1].target;
+    if (canonicalName(expandedHost) !== canonicalName(host)) {
+      const expanded = tlsaName(expandedHost, port, 'tcp') ?? `_${port}._tcp.${expandedHost}`;
+      const tlsaExp = await validator.lookup(expanded, RRType.TLSA, ctx);
+      // "Failing that" means a proven absence; a bogus or failed lookup at the expanded name is
+      // reported as such, never silently replaced by the original name's answer.
+      if (tlsaExp.result === 'data' || tlsaExp.state === 'bogus' || tlsaExp.state === 'indeterminate') {
+        return { a, aaaa, tlsa: tlsaExp, tlsaName: expanded, ctx };
+      }
+    }
+  }
+  return { a, aaaa, tlsa: tlsaOrig, tlsaName: original, ctx };
+}
+
+/** The JSON contract of `check --json` (issue #4), built from a host verdict. */
+export function toCheckResult(host: string, port: number, v: HostVerdict, elapsedMs: number, dane: DaneState = 'not-checked'): CheckResult {
+  const chain = [...v.a.chain, ...v.aaaa.chain, ...v.tlsa.chain];
+  const seen = new Map<string, ChainLink>();
+  for (const l of chain) if (!seen.has(canonicalName(l.zone))) seen.set(canonicalName(l.zone), l);
+  return {
+    host,
+    port,
+    address: combineAddress(v.a, v.aaaa),
+    tlsa: { name: v.tlsaName.replace(/\.$/, ''), ...summary(v.tlsa) },
+    dane,
+    chain: [...seen.values()].sort((x, y) => labelCount(x.zone) - labelCount(y.zone)),
+    queries: v.ctx.fetcher.sent,
+    elapsedMs: Math.round(elapsedMs),
+  };
+}
+
+/**
+ * The DANE outcome that the DNS alone decides, before any connection (RFC 6698 §4, RFC 7671 §4):
+ * bogus address or TLSA records → bogus; TLSA not provably signed → insecure (DANE does not apply);
+ * TLSA securely denied → no-tlsa; resolver failure → indeterminate. Null when a match is needed.
+ */
+export function daneBeforeConnect(r: CheckResult): { dane: DaneState; reason: string } | null {
+  if (r.address.state === 'bogus') return { dane: 'bogus', reason: `address records are bogus: ${r.address.reason ?? ''}`.trim() };
+  if (r.tlsa.state === 'bogus') return { dane: 'bogus', reason: `TLSA records are bogus: ${r.tlsa.reason ?? ''}`.trim() };
+  if (r.tlsa.state === 'indeterminate') return { dane: 'indeterminate', reason: r.tlsa.reason ?? 'TLSA lookup failed' };
+  if (r.tlsa.state === 'insecure') return { dane: 'insecure', reason: 'the TLSA lookup is not DNSSEC-signed: DANE does not apply (RFC 6698 §4.1)' };
+  if (r.tlsa.result !== 'data') return { dane: 'no-tlsa', reason: `no TLSA records at ${r.tlsa.name} (securely denied)` };
+  if (r.address.state === 'indeterminate') return { dane: 'indeterminate', reason: r.address.reason ?? 'address lookup failed' };
+  return null;
+}
+
+export function daneFromMatch(m: DaneMatch): { dane: DaneState; reason?: string } {
+  switch (m.state) {
+    case 'match':
+      return { dane: 'match' };
+    case 'mismatch':
+      return { dane: 'mismatch', reason: m.reason };
+    case 'no-usable-tlsa':
+      // RFC 7671 §4.1: with no usable TLSA records the connection is treated as if there were none.
+      return { dane: 'no-tlsa', reason: m.reason };
+    case 'error':
+      return { dane: 'indeterminate', reason: m.reason };
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * X.509 certificate parsing for DANE (RFC 6698). Wraps @peculiar/x509, which needs the
+ * `reflect-metadata` polyfill loaded first. Pure TypeScript: the only platform API used is
+ * `crypto.subtle` (available in an MV3 service worker and in Node 20).
+ *
+ * Nothing here throws for malformed input: unparseable DER gives `null`.
+ */
+import 'reflect-metadata';
+import { BasicConstraintsExtension, PublicKey, SubjectAlternativeNameExtension, X509Certificate } from '@peculiar/x509';
+import { toHex } from '../util/encoding';
+
+/** Human-readable summary of one certificate (for the UI and for mismatch reports). */
+export interface CertInfo {
+  subject: string;
+  issuer: string;
+  /** SHA-256 of the SubjectPublicKeyInfo DER, hex: the data of a "x 1 1" TLSA record. */
+  spkiSha256: string;
+  /** SHA-256 of the whole certificate DER, hex: the data of a "x 0 1" TLSA record. */
+  certSha256: string;
+  notBefore: string; // ISO 8601
+  notAfter: string; // ISO 8601
+  /** subjectAltName dNSName entries, as in the certificate (RFC 5280 §4.2.1.6). */
+  dnsNames: string[];
+}
+
+/** A parsed certificate with what the matcher needs. Internal to `src/core/dane/`. */
+export interface ParsedCert {
+  /** The DER exactly as presented: TLSA selector 0 (Cert) covers these bytes (RFC 6698 §2.1.2). */
+  der: Uint8Array;
+  /** SubjectPublicKeyInfo DER: TLSA selector 1 (SPKI) (RFC 6698 §2.1.2). */
+  spki: Uint8Array;
+  x509: X509Certificate;
+  info: CertInfo;
+  notBefore: Date;
+  notAfter: Date;
+  /** basicConstraints cA (RFC 5280 §4.2.1.9); null when the extension is absent. */
+  isCA: boolean | null;
+  /** basicConstraints pathLenConstraint, when present. */
+  pathLength: number | undefined;
+}
+
+/** Copy into a fresh, exactly-sized ArrayBuffer-backed array (also detaches us from caller views). */
+export function copyBytes(b: Uint8Array): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(b.length);
+  out.set(b);
+  return out;
+}
+
+export async function sha256(b: Uint8Array): Promise<Uint8Array> {
+  return new Uint8Array(await crypto.subtle.digest('SHA-256', copyBytes(b)));
+}
+
+export async function sha512(b: Uint8Array): Promise<Uint8Array> {
+  return new Uint8Array(await crypto.subtle.digest('SHA-512', copyBytes(b)));
+}
+
+function isoOrEmpty(d: Date): string {
+  return Number.isFinite(d.getTime()) ? d.toISOString() : '';
+}
+
+/** Parse one DER certificate; null when it is not a well-formed X.509 certificate. */
+export async function loadCertificate(der: Uint8Array): Promise<ParsedCert | null> {
+  if (!(der instanceof Uint8Array) || der.length === 0) return null;
+  // PEM/hex/base64 text is also accepted by the library; we only want DER: a SEQUENCE (0x30).
+  if (der[0] !== 0x30) return null;
+  const bytes = copyBytes(der);
+  try {
+    const x509 = new X509Certificate(bytes);
+    const spki = new Uint8Array(x509.publicKey.rawData);
+    const notBefore = x509.notBefore;
+    const notAfter = x509.notAfter;
+    let dnsNames: string[] = [];
+    const san = x509.getExtension(SubjectAlternativeNameExtension);
+    if (san) dnsNames = san.names.items.filter((n) => n.type === 'dns').map((n) => n.value);
+    const bc = x509.getExtension(BasicConstraintsExtension);
+    const [spkiHash, certHash] = await Promise.all([sha256(spki), sha256(bytes)]);
+    return {
+      der: bytes,
+      spki,
+      x509,
+      notBefore,
+      notAfter,
+      isCA: bc ? bc.ca : null,
+      pathLength: bc && typeof bc.pathLength === 'number' ? bc.pathLength : undefined,
+      info: {
+        subject: x509.subject,
+        issuer: x509.issuer,
+        spkiSha256: toHex(spkiHash),
+        certSha256: toHex(certHash),
+        notBefore: isoOrEmpty(notBefore),
+        notAfter: isoOrEmpty(notAfter),
+        dnsNames,
+      },
+    };
+  } catch {
+    return null;
+  }
+}
+
+/** Public summary of a DER certificate, or null when it cannot be parsed. Never throws. */
+export async function parseCertificate(der: Uint8Array): Promise<CertInfo | null> {
+  const c = await loadCertificate(der);
+  return c ? c.info : null;
+}
+
+/** Parse a SubjectPublicKeyInfo DER (e.g. the data of a "2 1 0" TLSA record); null if malformed. */
+export function parseSpki(spki: Uint8Array): PublicKey | null {
+  if (spki.length === 0 || spki[0] !== 0x30) return null;
+  try {
+    return new PublicKey(copyBytes(spki));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * True when `child`'s signature verifies under `issuerKey` (signature only: no dates, no
+ * names). Any library or WebCrypto failure (unsupported algorithm, malformed key) is `false`.
+ */
+export async function signedBy(child: ParsedCert, issuerKey: PublicKey): Promise<boolean> {
+  try {
+    return await child.x509.verify({ publicKey: issuerKey, signatureOnly: true }, crypto);
+  } catch {
+    return false;
+  }
+}
+
+/** RFC 5280 §4.1.2.5: `now` within [notBefore, notAfter]. */
+export function validAt(c: ParsedCert, now: Date): boolean {
+  const t = now.getTime();
+  return c.notBefore.getTime() <= t && t <= c.notAfter.getTime();
+}

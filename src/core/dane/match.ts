@@ -1,0 +1,399 @@
+/**
+ * DANE TLSA matching: does the certificate chain a TLS server presented satisfy a (DNSSEC
+ * validated) TLSA RRset? RFC 6698 §2.1 (fields), RFC 7671 (updated semantics), RFC 7218
+ * (acronyms). Pure TypeScript; the only platform API is `crypto.subtle`.
+ *
+ * Per usage (RFC 6698 §2.1.1 as updated by RFC 7671 §5):
+ *   3 DANE-EE  the leaf matches; no PKIX, no name check, validity dates ignored (RFC 7671 §5.1).
+ *   2 DANE-TA  a non-leaf certificate of the chain matches and the leaf chains up to it with
+ *              valid signatures, or (selector 1, matching type 0 only) the record's public key
+ *              verifies the topmost certificate when the TA itself was not sent
+ *              (RFC 7671 §5.2.2, §5.2.3); the leaf must match the host name (RFC 7671 §5.2,
+ *              RFC 6125); certificates below the TA must be within their validity dates
+ *              (RFC 5280 §6.1.3 (a)(2); the TA's own dates are not checked, it is an anchor).
+ *   1 PKIX-EE  the leaf matches and the caller's PKIX verdict is 'valid' (RFC 7671 §5.3).
+ *   0 PKIX-TA  like DANE-TA for locating the CA, plus the PKIX verdict (RFC 7671 §5.4).
+ * With PKIX verdict 'unknown' a PKIX usage match is reported with `pkixUnverified: true`.
+ *
+ * The RRset matches when any usable record matches; unusable records are ignored and a set
+ * with only unusable records is 'no-usable-tlsa' (RFC 7671 §4.1, see usable.ts).
+ *
+ * Never throws: malformed input yields state 'error' (unusable leaf) or is skipped with a reason.
+ */
+import type { TLSAData } from '../wire/types';
+import { bytesEqual, toHex } from '../util/encoding';
+import {
+  copyBytes,
+  loadCertificate,
+  parseSpki,
+  sha256,
+  sha512,
+  signedBy,
+  validAt,
+  type ParsedCert,
+} from './cert';
+import { certMatchesHost } from './names';
+import { splitUsable } from './usable';
+import type { PublicKey } from '@peculiar/x509';
+
+export { parseCertificate, type CertInfo } from './cert';
+
+export interface PresentedChain {
+  /** DER certificates, leaf first, in the order the server sent them. */
+  certs: Uint8Array[];
+}
+
+export type PkixVerdict = 'valid' | 'invalid' | 'unknown';
+
+export type DaneMatch =
+  | {
+      state: 'match';
+      record: TLSAData;
+      /** Index of the matching record in the `records` argument. */
+      recordIndex: number;
+      /**
+       * Chain index of the matching certificate: 0 for the EE usages, the trust anchor's index
+       * for the TA usages. When `taNotInChain` is set, the index of the topmost presented
+       * certificate whose signature the record's public key verified.
+       */
+      certIndex: number;
+      usage: number;
+      /** PKIX usage (0/1) matched but the caller could not tell whether PKIX validation passed. */
+      pkixUnverified?: boolean;
+      /** TA usage matched through a "x 1 0" public key that the server did not send (RFC 7671 §5.2.3). */
+      taNotInChain?: boolean;
+    }
+  | {
+      state: 'mismatch';
+      /** Short forms of the usable records, "3 1 1 abcdef01…23456789". */
+      expected: string[];
+      seen: { certIndex: number; spkiSha256: string; certSha256: string }[];
+      reason: string;
+    }
+  | { state: 'no-usable-tlsa'; reason: string }
+  | { state: 'error'; reason: string };
+
+export interface MatchOptions {
+  /** Reference identifier (the host the user connected to), A-label form. */
+  host: string;
+  /** The PKIX verdict of the browser (or Node) for this chain and host. */
+  pkix: PkixVerdict;
+  /** Time for the validity checks of DANE-TA chains; default: now. */
+  now?: Date;
+}
+
+/** Bounds on attacker-controlled work (the chain comes from the network). */
+const MAX_CHAIN_CERTS = 16;
+const MAX_PATH_LENGTH = 8; // certificates from the leaf up to and including the TA
+const MAX_SIGNATURE_CHECKS = 64; // per matchTlsa call
+
+const USAGE_NAME = ['PKIX-TA', 'PKIX-EE', 'DANE-TA', 'DANE-EE'];
+
+/** Presentation form "u s m hex" (RFC 6698 §2.2), lowercase hex. */
+export function tlsaToString(r: TLSAData): string {
+  const hex = r && r.data instanceof Uint8Array ? toHex(r.data) : '';
+  return `${String(r?.usage)} ${String(r?.selector)} ${String(r?.matchingType)} ${hex}`.trimEnd();
+}
+
+/** Shortened form for summaries: the hex data cut to its first and last 8 digits. */
+export function tlsaToShortString(r: TLSAData): string {
+  const hex = r && r.data instanceof Uint8Array ? toHex(r.data) : '';
+  const short = hex.length > 20 ? `${hex.slice(0, 8)}…${hex.slice(-8)}` : hex;
+  return `${String(r?.usage)} ${String(r?.selector)} ${String(r?.matchingType)} ${short}`.trimEnd();
+}
+
+/** Error for invalid `generateTlsa` arguments (the generator has nothing sensible to return). */
+export class TlsaGenerateError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TlsaGenerateError';
+  }
+}
+
+/** Certificate association data for a selector/matching type (RFC 6698 §2.1.2, §2.1.3). */
+async function associationData(c: ParsedCert, selector: number, matchingType: number): Promise<Uint8Array | null> {
+  const selected = selector === 0 ? c.der : selector === 1 ? c.spki : null;
+  if (!selected) return null;
+  if (matchingType === 0) return copyBytes(selected);
+  if (matchingType === 1) return sha256(selected);
+  if (matchingType === 2) return sha512(selected);
+  return null;
+}
+
+/**
+ * Build the TLSA record for a DER certificate. Rejects with `TlsaGenerateError` when the
+ * certificate cannot be parsed or the parameters are not usable (usage 0-3, selector 0-1,
+ * matching type 0-2): a generator cannot return a meaningful record for those.
+ */
+export async function generateTlsa(der: Uint8Array, usage: number, selector: number, matchingType: number): Promise<TLSAData> {
+  if (!(usage === 0 || usage === 1 || usage === 2 || usage === 3)) throw new TlsaGenerateError(`unsupported usage ${usage}`);
+  if (!(selector === 0 || selector === 1)) throw new TlsaGenerateError(`unsupported selector ${selector}`);
+  if (!(matchingType === 0 || matchingType === 1 || matchingType === 2)) {
+    throw new TlsaGenerateError(`unsupported matching type ${matchingType}`);
+  }
+  const c = await loadCertificate(der);
+  if (!c) throw new TlsaGenerateError('certificate cannot be parsed');
+  const data = await associationData(c, selector, matchingType);
+  if (!data) throw new TlsaGenerateError('cannot compute association data');
+  return { kind: 'TLSA', usage, selector, matchingType, data };
+}
+
+/** Per-call state: parsed chain, digest and signature caches, the signature budget. */
+class Ctx {
+  private digests = new Map<string, Promise<Uint8Array | null>>();
+  private sigs = new Map<string, boolean>();
+  private sigChecks = 0;
+  budgetExhausted = false;
+
+  constructor(
+    readonly certs: (ParsedCert | null)[],
+    readonly host: string,
+    readonly now: Date,
+  ) {}
+
+  /** Does certificate `i` match the record's selector/matching type/data? */
+  async certMatches(i: number, r: TLSAData): Promise<boolean> {
+    const c = this.certs[i];
+    if (!c) return false;
+    const key = `${i}/${r.selector}/${r.matchingType}`;
+    let d = this.digests.get(key);
+    if (!d) {
+      d = associationData(c, r.selector, r.matchingType);
+      this.digests.set(key, d);
+    }
+    const data = await d;
+    return data !== null && bytesEqual(data, r.data);
+  }
+
+  /** Signature check with a cache and a global budget (cacheKey identifies the key). */
+  async verify(childIndex: number, cacheKey: string, key: PublicKey): Promise<boolean> {
+    const child = this.certs[childIndex];
+    if (!child) return false;
+    const k = `${childIndex}<${cacheKey}`;
+    const hit = this.sigs.get(k);
+    if (hit !== undefined) return hit;
+    if (this.sigChecks >= MAX_SIGNATURE_CHECKS) {
+      this.budgetExhausted = true;
+      return false;
+    }
+    this.sigChecks++;
+    const ok = await signedBy(child, key);
+    this.sigs.set(k, ok);
+    return ok;
+  }
+
+  /** Is certificate `j` a (signature-verified, RFC 5280 §6.1.3 (a)(1),(4)) issuer of `i`? */
+  async issuedBy(i: number, j: number): Promise<boolean> {
+    const child = this.certs[i];
+    const parent = this.certs[j];
+    if (!child || !parent) return false;
+    // Name chaining first (cheap), then the signature.
+    if (child.x509.issuer !== parent.x509.subject) return false;
+    return this.verify(i, `cert${j}`, parent.x509.publicKey);
+  }
+
+  /**
+   * Depth-first search for a signed path from the leaf (index 0) upwards through presented
+   * certificates, in any order, until `accept(index)` holds. Returns the path (chain indices,
+   * leaf first) or null. `target` is the index that `accept` looks for when known: it may be
+   * any certificate, while the certificates between the leaf and it must be CAs
+   * (basicConstraints cA, RFC 5280 §6.1.4 (k)) within their path length constraint (§6.1.4 (l)).
+   */
+  async findPath(accept: (index: number, path: number[]) => Promise<boolean>, target?: number): Promise<number[] | null> {
+    const visited = new Set<number>([0]);
+    const walk = async (path: number[]): Promise<number[] | null> => {
+      const cur = path[path.length - 1];
+      if (await accept(cur, path)) return path;
+      if (path.length >= MAX_PATH_LENGTH) return null;
+      for (let j = 1; j < this.certs.length; j++) {
+        const parent = this.certs[j];
+        if (!parent || visited.has(j)) continue;
+        if (j !== target) {
+          if (parent.isCA !== true) continue;
+        } else if (parent.isCA === false) {
+          continue; // an explicit "not a CA" certificate cannot issue anything
+        }
+        const below = path.length - 1; // intermediates between the leaf and `parent`
+        if (parent.pathLength !== undefined && below > parent.pathLength) continue;
+        if (!(await this.issuedBy(cur, j))) continue;
+        visited.add(j);
+        const found = await walk([...path, j]);
+        if (found) return found;
+      }
+      return null;
+    };
+    return walk([0]);
+  }
+
+  /** First certificate on `path` (excluding `exceptLast` when set) outside its validity dates. */
+  expiredOn(path: number[], exceptLast: boolean): number | null {
+    const n = exceptLast ? path.length - 1 : path.length;
+    for (let k = 0; k < n; k++) {
+      const c = this.certs[path[k]];
+      if (c && !validAt(c, this.now)) return path[k];
+    }
+    return null;
+  }
+}
+
+type Outcome =
+  | { ok: true; certIndex: number; taNotInChain?: boolean; pkixUnverified?: boolean }
+  | { ok: false; reason: string };
+
+/** Locate the trust anchor for a TA usage (0 or 2) record. */
+async function matchTrustAnchor(ctx: Ctx, r: TLSAData, checkDates: boolean): Promise<Outcome> {
+  const reasons: string[] = [];
+  // 1. A presented non-leaf certificate matches the record (RFC 7671 §5.2.2): DANE-TA never
+  //    matches the leaf itself (the EE usages are for that).
+  for (let t = 1; t < ctx.certs.length; t++) {
+    if (!(await ctx.certMatches(t, r))) continue;
+    const path = await ctx.findPath(async (i) => i === t, t);
+    if (!path) {
+      reasons.push(`certificate #${t} matches but the leaf does not chain to it with valid signatures`);
+      continue;
+    }
+    if (checkDates) {
+      const bad = ctx.expiredOn(path, true);
+      if (bad !== null) {
+        reasons.push(`certificate #${bad} below the trust anchor #${t} is expired or not yet valid`);
+        continue;
+      }
+    }
+    return { ok: true, certIndex: t };
+  }
+  // 2. "x 1 0": the record carries the TA public key itself, which need not be in the chain
+  //    (RFC 7671 §5.2.3). It must verify the signature of a certificate reachable from the leaf.
+  if (r.selector === 1 && r.matchingType === 0) {
+    const key = parseSpki(r.data);
+    if (!key) {
+      reasons.push('the record data is not a valid SubjectPublicKeyInfo');
+    } else {
+      const keyId = `tlsa:${toHex(r.data)}`;
+      const path = await ctx.findPath(async (i) => ctx.verify(i, keyId, key));
+      if (path) {
+        const top = path[path.length - 1];
+        const bad = checkDates ? ctx.expiredOn(path, false) : null;
+        if (bad === null) return { ok: true, certIndex: top, taNotInChain: true };
+        reasons.push(`certificate #${bad} below the trust anchor key is expired or not yet valid`);
+      }
+    }
+  }
+  if (reasons.length === 0) reasons.push('no certificate in the chain matches');
+  return { ok: false, reason: reasons.join(', ') };
+}
+
+/** The PKIX usages also need the caller's PKIX verdict (RFC 7671 §5.3, §5.4). */
+function pkixGate(pkix: PkixVerdict, usage: number, matched: Outcome & { ok: true }): Outcome {
+  if (pkix === 'invalid') {
+    return { ok: false, reason: `${USAGE_NAME[usage]} requires PKIX validation, which failed (RFC 7671 §5.${usage === 1 ? 3 : 4})` };
+  }
+  return pkix === 'unknown' ? { ...matched, pkixUnverified: true } : matched;
+}
+
+async function evaluate(ctx: Ctx, r: TLSAData, pkix: PkixVerdict): Promise<Outcome> {
+  const leaf = ctx.certs[0] as ParsedCert; // checked by the caller
+  switch (r.usage) {
+    case 3: {
+      // DANE-EE: the leaf only; no name check, no dates, no chain (RFC 7671 §5.1).
+      if (await ctx.certMatches(0, r)) return { ok: true, certIndex: 0 };
+      return { ok: false, reason: 'leaf certificate does not match' };
+    }
+    case 1: {
+      // PKIX-EE: the leaf matches and passes PKIX validation incl. name checks (RFC 6698 §2.1.1).
+      if (!(await ctx.certMatches(0, r))) return { ok: false, reason: 'leaf certificate does not match' };
+      if (!certMatchesHost(leaf.info.dnsNames, ctx.host)) {
+        return { ok: false, reason: `leaf certificate matches but is not valid for ${ctx.host} (RFC 6125 §6.4)` };
+      }
+      return pkixGate(pkix, 1, { ok: true, certIndex: 0 });
+    }
+    case 2:
+    case 0: {
+      const ta = await matchTrustAnchor(ctx, r, r.usage === 2);
+      if (!ta.ok) return ta;
+      // Name checks apply to the TA usages (RFC 7671 §5.2; RFC 6125 §6.4).
+      if (!certMatchesHost(leaf.info.dnsNames, ctx.host)) {
+        return {
+          ok: false,
+          reason: `trust anchor #${ta.certIndex} matches but the leaf is not valid for ${ctx.host} (RFC 7671 §5.2, RFC 6125 §6.4)`,
+        };
+      }
+      if (r.usage === 2) return ta;
+      return pkixGate(pkix, 0, ta);
+    }
+    default:
+      return { ok: false, reason: 'unusable record' }; // filtered out before
+  }
+}
+
+function normaliseHost(h: unknown): string {
+  if (typeof h !== 'string') return '';
+  const t = h.trim();
+  return t.endsWith('.') ? t.slice(0, -1) : t;
+}
+
+/**
+ * Match a TLSA RRset against the chain the server presented. Never throws.
+ */
+export async function matchTlsa(records: TLSAData[], chain: PresentedChain, opts: MatchOptions): Promise<DaneMatch> {
+  try {
+    return await matchTlsaInner(records, chain, opts);
+  } catch (e) {
+    // Defensive: nothing below is expected to throw.
+    return { state: 'error', reason: `internal error: ${e instanceof Error ? e.message : String(e)}` };
+  }
+}
+
+async function matchTlsaInner(records: TLSAData[], chain: PresentedChain, opts: MatchOptions): Promise<DaneMatch> {
+  const { usable, unusable } = splitUsable(records);
+  if (usable.length === 0) {
+    if (unusable.length === 0) return { state: 'no-usable-tlsa', reason: 'no TLSA records' };
+    const why = unusable.map((u) => `#${u.index} ${tlsaToShortString(u.record)}: ${u.reason}`).join('; ');
+    return { state: 'no-usable-tlsa', reason: `all ${unusable.length} TLSA records are unusable (RFC 7671 §4.1): ${why}` };
+  }
+
+  const raw = chain && Array.isArray(chain.certs) ? chain.certs : [];
+  if (raw.length === 0) return { state: 'error', reason: 'the server presented no certificates' };
+  const considered = raw.slice(0, MAX_CHAIN_CERTS);
+  const certs = await Promise.all(considered.map((der) => loadCertificate(der)));
+  if (!certs[0]) return { state: 'error', reason: 'the leaf certificate (#0) cannot be parsed' };
+  const skipped = certs.flatMap((c, i) => (c ? [] : [i]));
+
+  const now = opts?.now instanceof Date && Number.isFinite(opts.now.getTime()) ? opts.now : new Date();
+  const pkix: PkixVerdict = opts?.pkix === 'valid' || opts?.pkix === 'invalid' ? opts.pkix : 'unknown';
+  const ctx = new Ctx(certs, normaliseHost(opts?.host), now);
+
+  let unverified: DaneMatch | null = null;
+  const failures: string[] = [];
+  for (const { record, index } of usable) {
+    const o = await evaluate(ctx, record, pkix);
+    if (o.ok) {
+      const m: DaneMatch = {
+        state: 'match',
+        record,
+        recordIndex: index,
+        certIndex: o.certIndex,
+        usage: record.usage,
+        ...(o.pkixUnverified ? { pkixUnverified: true } : {}),
+        ...(o.taNotInChain ? { taNotInChain: true } : {}),
+      };
+      // Prefer a fully verified match; keep the first PKIX-unverified one as a fallback.
+      if (!o.pkixUnverified) return m;
+      unverified ??= m;
+    } else {
+      failures.push(`${tlsaToShortString(record)}: ${o.reason}`);
+    }
+  }
+  if (unverified) return unverified;
+
+  const notes: string[] = [];
+  if (skipped.length) notes.push(`unparseable certificate(s) skipped: ${skipped.map((i) => `#${i}`).join(', ')}`);
+  if (raw.length > MAX_CHAIN_CERTS) notes.push(`only the first ${MAX_CHAIN_CERTS} of ${raw.length} certificates considered`);
+  if (unusable.length) notes.push(`${unusable.length} unusable record(s) ignored`);
+  if (ctx.budgetExhausted) notes.push(`signature check limit (${MAX_SIGNATURE_CHECKS}) reached`);
+  return {
+    state: 'mismatch',
+    expected: usable.map((u) => tlsaToShortString(u.record)),
+    seen: certs.flatMap((c, i) => (c ? [{ certIndex: i, spkiSha256: c.info.spkiSha256, certSha256: c.info.certSha256 }] : [])),
+    reason: [`no usable TLSA record matches the presented chain: ${failures.join('; ')}`, ...notes].join('; '),
+  };
+}

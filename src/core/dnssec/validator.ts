@@ -1,0 +1,328 @@
+/**
+ * The validator: one lookup (name, type) proven from the trust anchor down (RFC 4035 §5).
+ * The resolver is asked with DO=1 and CD=1 and is trusted for nothing: its AD bit is ignored,
+ * every RRset used is verified against keys authenticated through the chain of trust, every
+ * negative answer needs a signed NSEC/NSEC3 proof.
+ *
+ * Order of work: classify the answer (positive, CNAME/DNAME link, NODATA, NXDOMAIN), then verify
+ * each part per class. Fetching (Fetcher) is separate from verifying (chain.ts, rrsig.ts, denial.ts).
+ */
+import { BUILTIN_ANCHORS, type TrustAnchor } from './anchors';
+import { TtlCache } from './cache';
+import { verifiedDenial, zoneFor, cutCandidates, type ChainConfig, type ZoneStatus } from './chain';
+import type { VerdictContext } from './context';
+import { proveDenial } from './denial';
+import { Fetcher, type QueryResolver } from './fetcher';
+import { LIMITS } from './limits';
+import { worstState, type AnswerClass, type ChainLink, type LookupResult, type Reason, type SecurityState } from './result';
+import { rrsetOf, type RRset } from './rrset';
+import { verifyRRset } from './rrsig';
+import { ancestors, canonicalName, isSubdomain, labelCount, nameToLabels, labelsToName, namesEqual, parentName } from '../wire/name';
+import { typeToString } from '../wire/present';
+import { Rcode, RRType, type Message, type Name, type NameData, type RR } from '../wire/types';
+
+export interface ValidatorOptions {
+  resolver: QueryResolver;
+  anchors?: readonly TrustAnchor[];
+  negativeAnchors?: readonly Name[];
+  /** Injected clock, milliseconds since the epoch. */
+  now?: () => number;
+  /** Entries kept in each verified-facts cache. */
+  cacheSize?: number;
+}
+
+/** One link's verdict while following a CNAME/DNAME chain. */
+interface Part {
+  state: SecurityState;
+  reason?: Reason;
+  chain: ChainLink[];
+  ttl: number;
+}
+
+export class Validator {
+  readonly cfg: ChainConfig;
+  private readonly resolver: QueryResolver;
+  private readonly clock: () => number;
+
+  constructor(opts: ValidatorOptions) {
+    this.resolver = opts.resolver;
+    this.clock = opts.now ?? (() => Date.now());
+    const size = opts.cacheSize ?? 2048;
+    this.cfg = {
+      anchors: opts.anchors ?? BUILTIN_ANCHORS,
+      negativeAnchors: (opts.negativeAnchors ?? []).map(canonicalName),
+      caches: { zones: new TtlCache(size, this.clock), steps: new TtlCache(size * 4, this.clock) },
+    };
+  }
+
+  /** A fresh context for one verdict; lookups sharing it share queries and zone verifications. */
+  context(): VerdictContext {
+    return {
+      fetcher: new Fetcher(this.resolver, LIMITS.maxQueriesPerVerdict),
+      now: Math.floor(this.clock() / 1000),
+      budget: { cryptoOps: LIMITS.maxCryptoOpsPerVerdict, hashes: LIMITS.maxNsec3HashesPerVerdict },
+      memo: new Map(),
+    };
+  }
+
+  /** Start, in parallel, every query the walk for `name` may need: DS and DNSKEY of each candidate cut. */
+  prefetch(name: Name, type: number, ctx: VerdictContext): void {
+    const list: { name: Name; type: number }[] = [{ name, type }];
+    for (const a of ancestors(name)) {
+      if (this.cfg.caches.zones.get(`zone:${canonicalName(a)}`)) continue;
+      list.push({ name: a, type: RRType.DNSKEY });
+    }
+    for (const c of cutCandidates(name, '.')) list.push({ name: c, type: RRType.DS });
+    ctx.fetcher.prefetch(list);
+  }
+
+  async lookup(name: Name, type: number, ctx: VerdictContext = this.context()): Promise<LookupResult> {
+    this.prefetch(name, type, ctx);
+    try {
+      return await this.lookupInner(name, type, ctx);
+    } catch (e) {
+      // Programming errors only; a verdict must still come out, and never a secure one.
+      return this.result(name, type, 'indeterminate', 'data', [], [], [], {
+        code: 'malformed-answer',
+        message: `internal error: ${e instanceof Error ? e.message : String(e)}`,
+      });
+    }
+  }
+
+  private result(
+    name: Name,
+    type: number,
+    state: SecurityState,
+    result: AnswerClass,
+    records: RR[],
+    links: LookupResult['links'],
+    chain: ChainLink[],
+    reason?: Reason,
+    ttl = 0,
+    wildcard?: Name,
+  ): LookupResult {
+    return { name, type, state, result, records, links, chain: dedupeChain(chain), reason, ttl: Math.max(0, Math.floor(ttl)), wildcard };
+  }
+
+  private async lookupInner(qname: Name, qtype: number, ctx: VerdictContext): Promise<LookupResult> {
+    const links: LookupResult['links'] = [];
+    const parts: Part[] = [];
+    const chain: ChainLink[] = [];
+    const seen = new Set<string>([canonicalName(qname)]);
+    let current = qname;
+    let res = await ctx.fetcher.get(qname, qtype);
+    let fresh = true; // `msg` was asked about `current` itself
+
+    const finish = (state: SecurityState, result: AnswerClass, records: RR[], reason?: Reason, ttl = Infinity, wildcard?: Name) => {
+      const all = [...parts.map((p) => p.state), state];
+      const worst = worstState(all);
+      const firstBad = reason ?? parts.find((p) => p.state === worst && p.reason)?.reason;
+      const minTtl = Math.min(ttl, ...parts.map((p) => p.ttl));
+      return this.result(qname, qtype, worst, result, worst === 'secure' || worst === 'insecure' ? records : records, links, chain, worst === 'secure' ? undefined : firstBad, Number.isFinite(minTtl) ? minTtl : 0, wildcard);
+    };
+
+    for (let hop = 0; ; hop++) {
+      if (!res.ok) return finish('indeterminate', 'data', [], res.reason, 0);
+      const msg = res.message;
+
+      // 1. The RRset asked for (RFC 4035 §5.3).
+      const final = rrsetOf(msg.answer, current, qtype);
+      if (final) {
+        const v = await this.verifyAnswer(final, ctx);
+        chain.push(...v.chain);
+        if (v.state !== 'secure' || !v.wildcard) return finish(v.state, 'data', final.records, v.reason, v.ttl);
+        // RFC 4035 §5.3.4 / RFC 5155 §8.8: a wildcard expansion needs proof that `current` itself does not exist.
+        const w = await this.wildcardProof(msg, current, qtype, v.labels, v.zone!, ctx);
+        return finish(w.state, 'data', final.records, w.reason, Math.min(v.ttl, w.ttl), v.wildcard);
+      }
+
+      if (hop >= LIMITS.maxCnameChain) {
+        return finish('bogus', 'data', [], {
+          code: 'cname-chain-too-long',
+          message: `more than ${LIMITS.maxCnameChain} CNAME/DNAME links from ${qname}`,
+          name: qname,
+        });
+      }
+
+      // 2. A link to follow: CNAME at the name (RFC 1034 §3.6.2), or DNAME above it (RFC 6672 §3.2).
+      const step = qtype === RRType.CNAME ? null : await this.followLink(msg, current, ctx);
+      if (step) {
+        parts.push(step.part);
+        chain.push(...step.part.chain);
+        links.push({ owner: step.owner, target: step.target, type: step.type, state: step.part.state });
+        if (step.part.state === 'bogus' || step.part.state === 'indeterminate') return finish('indeterminate', 'data', []);
+        const key = canonicalName(step.target);
+        if (seen.has(key)) {
+          return finish('bogus', 'data', [], { code: 'cname-loop', message: `CNAME/DNAME loop at ${step.target}`, rule: 'RFC 1034 §3.6.2', name: step.target });
+        }
+        seen.add(key);
+        current = step.target;
+        fresh = false;
+        // Resolvers normally include the rest of the chain; ask again only when this answer has nothing on the target.
+        if (!rrsetOf(msg.answer, current, qtype) && !rrsetOf(msg.answer, current, RRType.CNAME) && !hasDnameAbove(msg, current) && !negativeAbout(msg, current)) {
+          this.prefetch(current, qtype, ctx);
+          res = await ctx.fetcher.get(current, qtype);
+          fresh = true;
+        }
+        continue;
+      }
+
+      // 3. A negative answer for `current` (RFC 2308, RFC 4035 §5.4).
+      if (!fresh && !negativeAbout(msg, current)) {
+        res = await ctx.fetcher.get(current, qtype);
+        fresh = true;
+        continue;
+      }
+      const nx = msg.header.rcode === Rcode.NXDOMAIN;
+      if (!nx && msg.answer.some((rr) => namesEqual(rr.name, current) && rr.type !== RRType.RRSIG)) {
+        return finish('bogus', 'data', [], {
+          code: 'unexpected-answer',
+          message: `the answer for ${current} ${typeToString(qtype)} holds other records but not the ones asked for`,
+          name: current,
+          type: qtype,
+        });
+      }
+      const neg = await this.verifyNegative(msg, current, qtype, nx, ctx);
+      chain.push(...neg.chain);
+      return finish(neg.state, nx ? 'nxdomain' : 'nodata', [], neg.reason, neg.ttl);
+    }
+  }
+
+  /** Verify a positive RRset against the zone that holds it. */
+  private async verifyAnswer(set: RRset, ctx: VerdictContext): Promise<Part & { wildcard?: Name; labels: number; zone?: ZoneStatus }> {
+    // DS lives in the parent zone of the cut (RFC 4035 §2.4); everything else in the zone holding its owner.
+    const holder = set.type === RRType.DS ? parentName(set.name) ?? '.' : set.name;
+    const zone = await zoneFor(this.cfg, holder, ctx);
+    if (zone.state !== 'secure') return { state: zone.state, reason: zone.reason, chain: zone.chain, ttl: zone.ttl, labels: 0 };
+    const v = await verifyRRset(set.records, set.sigs, zone.keys, zone.zone, ctx);
+    if (!v.ok) return { state: 'bogus', reason: v.reason, chain: zone.chain, ttl: 0, labels: 0 };
+    return { state: 'secure', chain: zone.chain, ttl: Math.min(v.ttl, zone.ttl), wildcard: v.wildcard ?? undefined, labels: v.sig.data.labels, zone };
+  }
+
+  private async wildcardProof(msg: Message, name: Name, type: number, labels: number, zone: ZoneStatus, ctx: VerdictContext): Promise<Part> {
+    if (zone.state !== 'secure') return { state: zone.state, reason: zone.reason, chain: [], ttl: 0 };
+    const denial = await verifiedDenial(msg, zone, ctx);
+    const d = await proveDenial({ name, type, class: 'wildcard-answer', rrsigLabels: labels }, denial.records, zone.zone, ctx.budget);
+    return this.denialPart(d, zone.zone, name, type, denial.ttl, 'wildcard-invalid', denial.failure);
+  }
+
+  private denialPart(
+    d: Awaited<ReturnType<typeof proveDenial>>,
+    zone: Name,
+    name: Name,
+    type: number,
+    ttl: number,
+    failCode: Reason['code'],
+    failure?: Reason,
+  ): Part {
+    switch (d.kind) {
+      case 'proven':
+        return { state: 'secure', chain: [], ttl };
+      case 'insecure-optout':
+        return { state: 'insecure', chain: [], ttl, reason: { code: 'nsec3-optout', message: `${name} is covered by an NSEC3 opt-out span of ${zone}`, rule: 'RFC 5155 §9.2', zone, name } };
+      case 'insecure-iterations':
+        return { state: 'insecure', chain: [], ttl: 0, reason: { code: 'nsec3-iterations', message: `NSEC3 iterations ${d.iterations} above ${LIMITS.maxNsec3Iterations} in ${zone}`, rule: 'RFC 9276 §3.2', zone } };
+      case 'insecure-delegation':
+        return { state: 'insecure', chain: [], ttl, reason: { code: 'insecure-delegation', message: `${name} is below an unsigned delegation`, rule: 'RFC 4035 §5.2', zone: d.zone } };
+      case 'failed': {
+        const reason = failure && d.reason.code === 'denial-missing' ? failure : d.reason;
+        return { state: 'bogus', chain: [], ttl: 0, reason: { ...reason, code: reason.code ?? failCode, zone: reason.zone ?? zone, name: reason.name ?? name, type: reason.type ?? type } };
+      }
+    }
+  }
+
+  private async verifyNegative(msg: Message, name: Name, type: number, nx: boolean, ctx: VerdictContext): Promise<Part> {
+    const holder = type === RRType.DS ? parentName(name) ?? '.' : name;
+    const zone = await zoneFor(this.cfg, holder, ctx);
+    if (zone.state !== 'secure') return { state: zone.state, reason: zone.reason, chain: zone.chain, ttl: zone.ttl };
+    const denial = await verifiedDenial(msg, zone, ctx);
+    if (denial.records.length === 0) {
+      return {
+        state: 'bogus',
+        chain: zone.chain,
+        ttl: 0,
+        reason: denial.failure ?? {
+          code: 'denial-missing',
+          message: `${nx ? 'NXDOMAIN' : 'NODATA'} for ${name} ${typeToString(type)} without a signed NSEC/NSEC3 proof from ${zone.zone}`,
+          rule: 'RFC 4035 §5.4',
+          zone: zone.zone,
+          name,
+          type,
+        },
+      };
+    }
+    const d = await proveDenial({ name, type, class: nx ? 'nxdomain' : 'nodata' }, denial.records, zone.zone, ctx.budget);
+    const part = this.denialPart(d, zone.zone, name, type, Math.min(denial.ttl, zone.ttl), 'denial-invalid', denial.failure);
+    return { ...part, chain: zone.chain };
+  }
+
+  /** The CNAME at `name` or the DNAME above it in `msg`, verified, and where it leads. */
+  private async followLink(msg: Message, name: Name, ctx: VerdictContext): Promise<{ owner: Name; target: Name; type: 'CNAME' | 'DNAME'; part: Part } | null> {
+    const cname = rrsetOf(msg.answer, name, RRType.CNAME);
+    if (cname) {
+      const part = await this.verifyAnswer(cname, ctx);
+      // RFC 2181 §10.1: a CNAME RRset holds exactly one record.
+      if (cname.records.length !== 1) {
+        return { owner: name, target: name, type: 'CNAME', part: { ...part, state: 'bogus', reason: { code: 'unexpected-answer', message: `${cname.records.length} CNAME records at ${name}`, rule: 'RFC 2181 §10.1', name } } };
+      }
+      return { owner: name, target: (cname.records[0].data as NameData).target, type: 'CNAME', part };
+    }
+    const dnameRR = closestDnameAbove(msg, name);
+    if (!dnameRR) return null;
+    const set = rrsetOf(msg.answer, dnameRR.name, RRType.DNAME)!;
+    const part = await this.verifyAnswer(set, ctx);
+    // RFC 6672 §2.2: replace the DNAME owner suffix of the name with the DNAME target.
+    const target = substituteDname(name, dnameRR.name, (dnameRR.data as NameData).target);
+    if (!target || set.records.length !== 1) {
+      return {
+        owner: dnameRR.name,
+        target: name,
+        type: 'DNAME',
+        part: { ...part, state: part.state === 'secure' ? 'bogus' : part.state, reason: { code: 'dname-invalid', message: `DNAME at ${dnameRR.name} cannot rewrite ${name} (name too long or several DNAMEs)`, rule: 'RFC 6672 §2.2', name } },
+      };
+    }
+    return { owner: dnameRR.name, target, type: 'DNAME', part };
+  }
+}
+
+function dedupeChain(chain: ChainLink[]): ChainLink[] {
+  const out: ChainLink[] = [];
+  for (const l of chain) {
+    const i = out.findIndex((o) => namesEqual(o.zone, l.zone));
+    if (i < 0) out.push(l);
+    else if (rank(l.state) > rank(out[i].state)) out[i] = l;
+  }
+  return out.sort((a, b) => labelCount(a.zone) - labelCount(b.zone));
+}
+
+function rank(s: SecurityState): number {
+  return { secure: 0, insecure: 1, indeterminate: 2, bogus: 3 }[s];
+}
+
+function closestDnameAbove(msg: Message, name: Name): RR | null {
+  let best: RR | null = null;
+  for (const rr of msg.answer) {
+    if (rr.type !== RRType.DNAME || namesEqual(rr.name, name) || !isSubdomain(name, rr.name)) continue;
+    if (!best || labelCount(rr.name) > labelCount(best.name)) best = rr;
+  }
+  return best;
+}
+
+function hasDnameAbove(msg: Message, name: Name): boolean {
+  return closestDnameAbove(msg, name) !== null;
+}
+
+/** Does the message carry a negative answer about `name` (an SOA of an enclosing zone in authority, RFC 2308 §2)? */
+function negativeAbout(msg: Message, name: Name): boolean {
+  return msg.authority.some((rr) => rr.type === RRType.SOA && isSubdomain(name, rr.name));
+}
+
+/** RFC 6672 §2.2 substitution; null when the result exceeds 255 octets (YXDOMAIN). */
+export function substituteDname(name: Name, owner: Name, target: Name): Name | null {
+  const labels = nameToLabels(name);
+  const keep = labels.slice(0, labels.length - nameToLabels(owner).length);
+  const out = [...keep, ...nameToLabels(target)];
+  const size = out.reduce((n, l) => n + l.length + 1, 1);
+  if (size > 255) return null;
+  return labelsToName(out);
+}

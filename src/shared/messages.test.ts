@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { isBroadcast, isRequest, isTabState, type TabState } from './messages';
+
+const state: TabState = { tabId: 3, host: 'example.org', state: 'checking', checkedAt: null };
+
+describe('isRequest', () => {
+  it('accepts the two request types with a tab id', () => {
+    expect(isRequest({ type: 'getTabState', tabId: 0 })).toBe(true);
+    expect(isRequest({ type: 'recheck', tabId: 12 })).toBe(true);
+  });
+  it.each([
+    null,
+    'getTabState',
+    {},
+    { type: 'getTabState' },
+    { type: 'getTabState', tabId: -1 },
+    { type: 'getTabState', tabId: 1.5 },
+    { type: 'getTabState', tabId: '1' },
+    { type: 'deleteEverything', tabId: 1 },
+  ])('rejects %j', (v) => {
+    expect(isRequest(v)).toBe(false);
+  });
+});
+
+describe('isTabState / isBroadcast', () => {
+  it('accepts a well-formed state and broadcast', () => {
+    expect(isTabState(state)).toBe(true);
+    expect(isTabState({ ...state, host: null, state: 'off', checkedAt: 1 })).toBe(true);
+    expect(isBroadcast({ type: 'tabStateChanged', state })).toBe(true);
+  });
+  it('rejects unknown display states and malformed fields', () => {
+    expect(isTabState({ ...state, state: 'green' })).toBe(false);
+    expect(isTabState({ ...state, host: 5 })).toBe(false);
+    expect(isTabState({ ...state, checkedAt: 'now' })).toBe(false);
+    expect(isBroadcast({ type: 'tabStateChanged', state: { ...state, tabId: -2 } })).toBe(false);
+    expect(isBroadcast({ type: 'other', state })).toBe(false);
+  });
+});

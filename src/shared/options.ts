@@ -1,0 +1,219 @@
+/**
+ * User options: typed defaults, versioned migration of whatever storage holds, and validation
+ * with typed errors. Pure: no browser API (storage access is in options-storage.ts).
+ */
+
+export const OPTIONS_VERSION = 1;
+
+export const RESOLVER_PRESETS = {
+  cloudflare: { label: 'Cloudflare', url: 'https://cloudflare-dns.com/dns-query' },
+  quad9: { label: 'Quad9', url: 'https://dns.quad9.net/dns-query' },
+  google: { label: 'Google Public DNS', url: 'https://dns.google/dns-query' },
+  'cznic-odvr': { label: 'CZ.NIC ODVR', url: 'https://odvr.nic.cz/doh' },
+  mullvad: { label: 'Mullvad', url: 'https://dns.mullvad.net/dns-query' },
+} as const satisfies Record<string, { label: string; url: string }>;
+
+export type ResolverPresetId = keyof typeof RESOLVER_PRESETS;
+export const RESOLVER_PRESET_IDS = Object.keys(RESOLVER_PRESETS) as ResolverPresetId[];
+
+export type ResolverChoice = { kind: 'preset'; id: ResolverPresetId } | { kind: 'custom'; url: string };
+export type TrustAnchorChoice = { kind: 'builtin' } | { kind: 'custom'; text: string };
+
+export interface Options {
+  version: typeof OPTIONS_VERSION;
+  resolver: ResolverChoice;
+  /** Used only when `resolver` fails; null = none. */
+  secondaryResolver: ResolverChoice | null;
+  trustAnchor: TrustAnchorChoice;
+  /** Host names never checked; "*.example.org" also covers every subdomain. */
+  exclusions: string[];
+  tlsa: boolean;
+  subrequests: boolean;
+  enforcement: boolean;
+  privateWindows: boolean;
+}
+
+const DEFAULTS: Options = {
+  version: OPTIONS_VERSION,
+  resolver: { kind: 'preset', id: 'cloudflare' },
+  secondaryResolver: { kind: 'preset', id: 'quad9' },
+  trustAnchor: { kind: 'builtin' },
+  exclusions: [],
+  tlsa: true,
+  subrequests: false,
+  enforcement: false,
+  privateWindows: false,
+};
+
+/** Read-only view of the defaults; use `defaultOptions()` for a copy to modify. */
+export const DEFAULT_OPTIONS: Readonly<Options> = Object.freeze(DEFAULTS);
+
+/** A fresh, mutable copy of the defaults. */
+export function defaultOptions(): Options {
+  return structuredClone(DEFAULTS);
+}
+
+export function resolverUrl(choice: ResolverChoice): string {
+  return choice.kind === 'preset' ? RESOLVER_PRESETS[choice.id].url : choice.url;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Migration
+
+type Raw = Record<string, unknown>;
+
+function isRecord(v: unknown): v is Raw {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * MIGRATIONS[n] turns a version-n object into a version-(n+1) object. Version 0 is anything
+ * stored without a `version` field (pre-release builds, hand edits), where a resolver could be
+ * a bare URL string; turning those into a typed choice is done by `coerceResolver` below.
+ */
+const MIGRATIONS: Record<number, (o: Raw) => Raw> = {
+  0: (o) => ({ ...o, version: 1 }),
+};
+
+function coerceResolver(v: unknown): ResolverChoice | undefined {
+  if (typeof v === 'string') {
+    const url = v.trim();
+    const preset = RESOLVER_PRESET_IDS.find((id) => RESOLVER_PRESETS[id].url === url);
+    return preset ? { kind: 'preset', id: preset } : { kind: 'custom', url };
+  }
+  if (!isRecord(v)) return undefined;
+  if (v.kind === 'preset' && typeof v.id === 'string' && v.id in RESOLVER_PRESETS) {
+    return { kind: 'preset', id: v.id as ResolverPresetId };
+  }
+  if (v.kind === 'custom' && typeof v.url === 'string') return { kind: 'custom', url: v.url };
+  return undefined;
+}
+
+function coerceTrustAnchor(v: unknown): TrustAnchorChoice | undefined {
+  if (!isRecord(v)) return undefined;
+  if (v.kind === 'builtin') return { kind: 'builtin' };
+  if (v.kind === 'custom' && typeof v.text === 'string') return { kind: 'custom', text: v.text };
+  return undefined;
+}
+
+function bool(v: unknown, fallback: boolean): boolean {
+  return typeof v === 'boolean' ? v : fallback;
+}
+
+/** Field by field: a field of the wrong shape takes its default, the others are kept. */
+function coerce(o: Raw): Options {
+  const d = defaultOptions();
+  return {
+    version: OPTIONS_VERSION,
+    resolver: coerceResolver(o.resolver) ?? d.resolver,
+    secondaryResolver: o.secondaryResolver === null ? null : (coerceResolver(o.secondaryResolver) ?? d.secondaryResolver),
+    trustAnchor: coerceTrustAnchor(o.trustAnchor) ?? d.trustAnchor,
+    exclusions: Array.isArray(o.exclusions)
+      ? o.exclusions.filter((e): e is string => typeof e === 'string')
+      : d.exclusions,
+    tlsa: bool(o.tlsa, d.tlsa),
+    subrequests: bool(o.subrequests, d.subrequests),
+    enforcement: bool(o.enforcement, d.enforcement),
+    privateWindows: bool(o.privateWindows, d.privateWindows),
+  };
+}
+
+/**
+ * Brings whatever storage returned (undefined, garbage, an older or newer version) to the
+ * current `Options`. Never throws. A newer version than this build knows is read field by field.
+ */
+export function migrateOptions(stored: unknown): Options {
+  let o: Raw = isRecord(stored) ? { ...stored } : {};
+  let version = typeof o.version === 'number' && Number.isInteger(o.version) && o.version >= 0 ? o.version : 0;
+  while (version < OPTIONS_VERSION) {
+    const step = MIGRATIONS[version];
+    if (!step) throw new Error(`options: no migration from version ${version}`);
+    o = step(o);
+    version += 1;
+  }
+  return coerce(o);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validation
+
+export type UrlErrorCode = 'url-invalid' | 'url-not-https' | 'url-credentials' | 'url-fragment';
+
+export type OptionsError =
+  | { field: 'resolver' | 'secondaryResolver'; code: UrlErrorCode }
+  | { field: 'secondaryResolver'; code: 'secondary-same' }
+  | { field: 'trustAnchor'; code: 'trust-anchor-empty' | 'trust-anchor-too-long' }
+  | { field: 'exclusions'; code: 'exclusion-invalid' | 'exclusion-duplicate'; index: number; value: string };
+
+export type OptionsErrorCode = OptionsError['code'];
+
+/** Upper bound for a custom trust anchor text (a root DS/DNSKEY set is a few kilobytes). */
+export const TRUST_ANCHOR_MAX_LENGTH = 65536;
+
+export function checkResolverUrl(url: string): UrlErrorCode | null {
+  let parsed: URL;
+  try {
+    parsed = new URL(url.trim());
+  } catch {
+    return 'url-invalid';
+  }
+  if (parsed.protocol !== 'https:') return 'url-not-https';
+  if (parsed.username !== '' || parsed.password !== '') return 'url-credentials';
+  if (parsed.hash !== '' || url.includes('#')) return 'url-fragment';
+  if (parsed.hostname === '') return 'url-invalid';
+  return null;
+}
+
+const LABEL = /^(?!-)[a-z0-9_-]{1,63}(?<!-)$/;
+
+/**
+ * The canonical form of an exclusion line: lower case, A-labels (punycode) for IDNs, no trailing
+ * dot, an optional leading "*.". Returns null if the line is not a host name pattern.
+ */
+export function normalizeExclusion(line: string): string | null {
+  let s = line.trim().toLowerCase();
+  const wildcard = s.startsWith('*.');
+  if (wildcard) s = s.slice(2);
+  if (s.endsWith('.')) s = s.slice(0, -1);
+  if (s === '' || /[\s/:@?#*]/.test(s)) return null;
+  let host: string;
+  try {
+    host = new URL(`http://${s}/`).hostname;
+  } catch {
+    return null;
+  }
+  if (host.length > 253 || !host.split('.').every((l) => LABEL.test(l))) return null;
+  return wildcard ? `*.${host}` : host;
+}
+
+function resolverErrors(field: 'resolver' | 'secondaryResolver', choice: ResolverChoice): OptionsError[] {
+  if (choice.kind !== 'custom') return [];
+  const code = checkResolverUrl(choice.url);
+  return code ? [{ field, code }] : [];
+}
+
+/** All problems with `o`, in field order; empty when the options can be saved. */
+export function validateOptions(o: Options): OptionsError[] {
+  const errors: OptionsError[] = [...resolverErrors('resolver', o.resolver)];
+  if (o.secondaryResolver) {
+    const secondary = resolverErrors('secondaryResolver', o.secondaryResolver);
+    errors.push(...secondary);
+    if (secondary.length === 0 && resolverUrl(o.secondaryResolver).trim() === resolverUrl(o.resolver).trim()) {
+      errors.push({ field: 'secondaryResolver', code: 'secondary-same' });
+    }
+  }
+  if (o.trustAnchor.kind === 'custom') {
+    if (o.trustAnchor.text.trim() === '') errors.push({ field: 'trustAnchor', code: 'trust-anchor-empty' });
+    else if (o.trustAnchor.text.length > TRUST_ANCHOR_MAX_LENGTH) {
+      errors.push({ field: 'trustAnchor', code: 'trust-anchor-too-long' });
+    }
+  }
+  const seen = new Set<string>();
+  o.exclusions.forEach((value, index) => {
+    const normal = normalizeExclusion(value);
+    if (normal === null) errors.push({ field: 'exclusions', code: 'exclusion-invalid', index, value });
+    else if (seen.has(normal)) errors.push({ field: 'exclusions', code: 'exclusion-duplicate', index, value });
+    else seen.add(normal);
+  });
+  return errors;
+}

@@ -1,0 +1,117 @@
+export interface CaseState {
+  state: 'secure' | 'insecure' | 'bogus';
+  result: 'data' | 'nodata' | 'nxdomain';
+}
+export interface TlsaSpec {
+  usage: number;
+  selector: number;
+  matching: number;
+  of: 'leaf' | 'ca' | 'other-ca' | 'retired';
+}
+export interface CatalogueCase {
+  id: string;
+  category: string;
+  host: string;
+  port: number;
+  tlsaName: string;
+  addressTarget?: string;
+  description: string;
+  address: CaseState;
+  tlsa: CaseState;
+  dane: 'match' | 'mismatch' | 'no-tlsa' | 'insecure' | 'bogus' | 'not-applicable';
+  site: boolean;
+  ip?: string;
+  cert?: { key: 'ec' | 'rsa' | 'ed25519'; issuer: 'ca' | 'self'; names?: string[] };
+  tlsaRecords?: TlsaSpec[];
+  note?: string;
+  /** Where a reference tool deliberately disagrees with the expected value: tool -> kind -> state/result. */
+  referenceResults?: Record<string, { address?: Partial<CaseState>; tlsa?: Partial<CaseState>; why: string }>;
+}
+export interface CatalogueZone {
+  name: string;
+  server: 'root' | 'tld' | 'sld';
+  signed?: boolean;
+  alg?: number;
+  keys?: 'csk' | 'ksk+zsk';
+  denial?: 'nsec' | 'nsec3';
+  salt?: string;
+  optOut?: boolean;
+  ds?: 'with-stale' | 'wrong';
+  dsDigests?: number[];
+  validity?: 'expired' | 'future';
+  edits?: { op: 'drop-rrsig' | 'corrupt-rrsig'; name: string; type: string }[];
+  records: string[];
+  bench?: { hosts: number; prefix: string; net: string };
+}
+export interface Catalogue {
+  servers: Record<'root' | 'tld' | 'sld', string>;
+  zones: CatalogueZone[];
+  cases: CatalogueCase[];
+}
+export interface WorldResolver {
+  doh: string;
+  dns: string;
+  port: number;
+  software: string;
+}
+export interface WorldSite {
+  host: string;
+  ip: string;
+  port: number;
+  case: string;
+  tlsaName: string;
+  tlsa: string[];
+  cert: string;
+  chain: string;
+}
+export interface World {
+  version: number;
+  runDir: string;
+  catalogue: string;
+  root: { ip: string; ns: string; hints: string };
+  authoritative: { name: string; ip: string; port: number; zones: string[] }[];
+  resolvers: { bind: WorldResolver; unbound: WorldResolver };
+  front: {
+    base: string;
+    doh: string;
+    delayDoh: string;
+    upstream: 'bind' | 'unbound';
+    viaDoh: { bind: string; unbound: string };
+    stats: string;
+    reset: string;
+    log: string;
+  };
+  ca: string;
+  otherCa: string;
+  trustAnchor: { zone: string; json: string; bind: string };
+  unboundHostConf: string;
+  sites: WorldSite[];
+  zones: {
+    name: string;
+    server: string;
+    ip: string;
+    signed: boolean;
+    algorithm?: number;
+    denial?: string;
+    nsec3?: { salt: string; iterations: number; optOut: boolean };
+    keys?: { keyTag: number; flags: number; algorithm: number }[];
+    unpublishedKeyTag?: number;
+    validity?: string;
+    file: string;
+  }[];
+  bench: { zone: string; hosts: number; pattern: string; tlsa: string };
+  logs: Record<string, string>;
+  startedAt: string;
+  startupMs: number;
+  sigInception: string;
+  sigExpiration: string;
+}
+export const WORLD_DIR: string;
+export const RUN_DIR: string;
+export const WORLD_JSON: string;
+export const CATALOGUE: string;
+export function readCatalogue(): Catalogue;
+export function readWorld(): World;
+export function worldStatus(): Promise<{ running: boolean; reason?: string; world?: World }>;
+export function startWorld(opts?: { fresh?: boolean; log?: (m: string) => void }): Promise<{ world: World; reused: boolean; ms: number }>;
+export function stopWorld(opts?: { log?: (m: string) => void }): Promise<{ stopped: string[] }>;

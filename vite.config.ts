@@ -1,0 +1,58 @@
+/**
+ * Builds the extension for one browser: `vite build --mode chrome|firefox` → dist/<browser>.
+ * manifest.json holds both browsers' keys ({{chrome}}. / {{firefox}}. prefixes).
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { defineConfig, type Plugin } from 'vite';
+import webExtension from 'vite-plugin-web-extension';
+import { renderIcons } from './scripts/render-icons.mjs';
+
+const BROWSERS = ['chrome', 'firefox'] as const;
+type Browser = (typeof BROWSERS)[number];
+
+const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
+
+/** Renders src/icons/*.svg into <outDir>/icons/*-<size>.png once the bundle is written. */
+function iconsPlugin(outDir: string): Plugin {
+  return {
+    name: 'dnssec-tlsa-validator:render-icons',
+    apply: 'build',
+    async writeBundle() {
+      // vite-plugin-web-extension runs child builds with this config too; render once, in the parent.
+      if (process.env.VITE_PLUGIN_WEB_EXTENSION_CHILD_BUILD === 'true') return;
+      await renderIcons({ outDir: path.join(outDir, 'icons') });
+    },
+  };
+}
+
+export default defineConfig(({ mode }) => {
+  if (!(BROWSERS as readonly string[]).includes(mode)) {
+    throw new Error(`Build with --mode ${BROWSERS.join('|')} (got "${mode}")`);
+  }
+  const browser = mode as Browser;
+  const outDir = path.resolve(import.meta.dirname, 'dist', browser);
+  return {
+    build: {
+      outDir,
+      emptyOutDir: true,
+      target: browser === 'chrome' ? 'chrome116' : 'firefox115',
+      // Readable output: store reviewers read it, and it is small anyway.
+      minify: false,
+      sourcemap: false,
+      modulePreload: false,
+    },
+    plugins: [
+      webExtension({
+        browser,
+        manifest: 'manifest.json',
+        // Never start a browser from the build.
+        disableAutoLaunch: true,
+        // Validation downloads a JSON schema from the network; there is none here.
+        skipManifestValidation: true,
+        transformManifest: (manifest) => ({ ...manifest, version: pkg.version }),
+      }),
+      iconsPlugin(outDir),
+    ],
+  };
+});
