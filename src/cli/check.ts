@@ -10,6 +10,7 @@ import { parseNegativeAnchors, parseTrustAnchors, BUILTIN_ANCHORS, type TrustAnc
 import { toCheckResult, validateHost, type CheckResult } from '../core/check';
 import { Validator } from '../core/dnssec/validator';
 import { DohClient, validateDohUrl, type DohResult } from '../core/transport/doh';
+import { httpsFetch } from './https-fetch';
 import { parseName } from '../core/wire/name';
 import { connectAndMatch } from './connect';
 
@@ -34,7 +35,8 @@ export async function main(argv: string[], io: CliIO = { out: (s) => process.std
   }
   let anyAnswer = false;
   let lastError = '';
-  const doh = new DohClient({ urls: [opts.resolver], method: opts.method });
+  const fetch = httpsFetch();
+  const doh = new DohClient({ urls: [opts.resolver], method: opts.method, fetch });
   const resolver = {
     async query(name: string, type: number): Promise<DohResult> {
       const r = await doh.query(name, type);

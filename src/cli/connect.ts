@@ -12,6 +12,8 @@ import { RRType, type TLSAData } from '../core/wire/types';
 export interface ConnectOptions {
   timeoutMs?: number;
   now?: Date;
+  /** Extra CA certificates for Node's PKIX verdict (tests); the CLI relies on NODE_EXTRA_CA_CERTS. */
+  ca?: string | Buffer;
 }
 
 interface Presented {
@@ -21,7 +23,7 @@ interface Presented {
 }
 
 /** Open a TLS connection and collect the chain as sent (leaf first). */
-export function fetchChain(ip: string, port: number, servername: string, timeoutMs = 8000): Promise<Presented | { error: string }> {
+export function fetchChain(ip: string, port: number, servername: string, timeoutMs = 8000, ca?: string | Buffer): Promise<Presented | { error: string }> {
   return new Promise((resolve) => {
     let socket: TLSSocket | undefined;
     const timer = setTimeout(() => {
@@ -29,7 +31,7 @@ export function fetchChain(ip: string, port: number, servername: string, timeout
       resolve({ error: `TLS connection to ${ip}:${port} timed out after ${timeoutMs} ms` });
     }, timeoutMs);
     try {
-      socket = connect({ host: ip, port, servername: isIP(servername) ? undefined : servername, rejectUnauthorized: false, ALPNProtocols: ['http/1.1'] }, () => {
+      socket = connect({ host: ip, port, servername: isIP(servername) ? undefined : servername, rejectUnauthorized: false, ...(ca ? { ca } : {}), ALPNProtocols: ['http/1.1'] }, () => {
         clearTimeout(timer);
         const certs: Uint8Array[] = [];
         let c: PeerCertificate | undefined = socket!.getPeerCertificate(true);
@@ -61,7 +63,7 @@ export async function connectAndMatch(result: CheckResult, v: HostVerdict, opts:
   if (!ip || (ip.data.kind !== 'A' && ip.data.kind !== 'AAAA')) {
     return { ...result, dane: 'indeterminate', daneReason: 'no validated address to connect to' };
   }
-  const presented = await fetchChain(ip.data.address, result.port, result.host, opts.timeoutMs);
+  const presented = await fetchChain(ip.data.address, result.port, result.host, opts.timeoutMs, opts.ca);
   if ('error' in presented) return { ...result, dane: 'indeterminate', daneReason: presented.error };
   if (presented.certs.length === 0) return { ...result, dane: 'indeterminate', daneReason: 'the server presented no certificate' };
   const records = v.tlsa.records.filter((r) => r.data.kind === 'TLSA').map((r) => r.data as TLSAData);

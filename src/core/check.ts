@@ -95,17 +95,19 @@ export async function validateHost(validator: Validator, host: Name, port: numbe
     validator.lookup(original, RRType.TLSA, ctx),
   ]);
   const links = a.links.length ? a.links : aaaa.links;
-  const expandedSecure = links.length > 0 && links.every((l) => l.state === 'secure');
+  // A DNAME redirects the TLSA name as well (RFC 6672 §2.2), so the original name already leads to
+  // the target's records; only a chain of CNAMEs gives a different, expanded TLSA base domain.
+  const expandedSecure = links.length > 0 && links.every((l) => l.state === 'secure' && l.type === 'CNAME');
   if (expandedSecure) {
     const expandedHost = links[links.length - 1].target;
     if (canonicalName(expandedHost) !== canonicalName(host)) {
       const expanded = tlsaName(expandedHost, port, 'tcp') ?? `_${port}._tcp.${expandedHost}`;
       const tlsaExp = await validator.lookup(expanded, RRType.TLSA, ctx);
-      // "Failing that" means a proven absence; a bogus or failed lookup at the expanded name is
-      // reported as such, never silently replaced by the original name's answer.
-      if (tlsaExp.result === 'data' || tlsaExp.state === 'bogus' || tlsaExp.state === 'indeterminate') {
-        return { a, aaaa, tlsa: tlsaExp, tlsaName: expanded, ctx };
-      }
+      // "Failing that" means a proven absence at the expanded name; a bogus or failed lookup there
+      // is reported as such, never silently replaced by the original name's answer. When neither
+      // name has TLSA records, the expanded (first-tried) name is reported.
+      const fallBack = tlsaOrig.result === 'data' && tlsaExp.result !== 'data' && (tlsaExp.state === 'secure' || tlsaExp.state === 'insecure');
+      if (!fallBack) return { a, aaaa, tlsa: tlsaExp, tlsaName: expanded, ctx };
     }
   }
   return { a, aaaa, tlsa: tlsaOrig, tlsaName: original, ctx };

@@ -31,7 +31,8 @@ const catalogue: { cases: Case[] } = readCatalogue();
 const anchorParse = parseTrustAnchors(readFileSync(world.trustAnchor.zone, 'utf8'));
 if (!anchorParse.ok) throw new Error(`world trust anchor: ${JSON.stringify(anchorParse.errors)}`);
 const anchors = anchorParse.anchors;
-const fetch = httpsFetch({ ca: readFileSync(world.ca) });
+const ca = readFileSync(world.ca);
+const fetch = httpsFetch({ ca });
 
 for (const resolverName of ['bind', 'unbound'] as const) {
   describe(`catalogue via ${resolverName} DoH`, () => {
@@ -51,7 +52,7 @@ for (const resolverName of ['bind', 'unbound'] as const) {
         tlsaName: c.tlsaName,
       };
       if (c.site) {
-        r = await connectAndMatch(r, verdict);
+        r = await connectAndMatch(r, verdict, { ca });
         got.dane = r.dane;
         want.dane = c.dane;
       } else if (['bogus', 'insecure', 'no-tlsa'].includes(c.dane)) {

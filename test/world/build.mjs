@@ -376,6 +376,7 @@ options {
   servfail-ttl 0;
   lame-ttl 0;
   max-ncache-ttl 60;
+  trust-anchor-telemetry no;
   querylog yes;
 };
 controls { };
@@ -398,6 +399,7 @@ logging {
   local-zone: "example." nodefault
   val-log-level: 2
   val-bogus-ttl: 5
+  trust-anchor-signaling: no
   use-syslog: no
   username: ""
   chroot: ""

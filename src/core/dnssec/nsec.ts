@@ -201,7 +201,7 @@ export function proveNodataNsec(nsecs: NsecRR[], qname: Name, qtype: number, zon
     return failed('denial-invalid', `${qname} is not in zone ${zone}`, 'RFC 4035 §5.4', ctx);
   }
   const isRoot = labelCount(qname) === 0;
-  if (false) {
+  if (qtype === RRType.DS && namesEqual(qname, zone) && !isRoot) {
     // RFC 4035 §5.2: the DS RRset lives in the parent; the child cannot deny it.
     return failed('denial-invalid', `a denial of DS at ${qname} signed by ${zone} itself (child side)`, 'RFC 4035 §5.2', ctx);
   }

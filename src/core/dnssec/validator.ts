@@ -258,7 +258,9 @@ export class Validator {
 
   /** The CNAME at `name` or the DNAME above it in `msg`, verified, and where it leads. */
   private async followLink(msg: Message, name: Name, ctx: VerdictContext): Promise<{ owner: Name; target: Name; type: 'CNAME' | 'DNAME'; part: Part } | null> {
-    const cname = rrsetOf(msg.answer, name, RRType.CNAME);
+    // A DNAME above the name takes precedence: the CNAME beside it is synthesized and unsigned (RFC 6672 §5.3.1).
+    const dnameRR = closestDnameAbove(msg, name);
+    const cname = dnameRR ? null : rrsetOf(msg.answer, name, RRType.CNAME);
     if (cname) {
       const part = await this.verifyAnswer(cname, ctx);
       // RFC 2181 §10.1: a CNAME RRset holds exactly one record.
@@ -267,7 +269,6 @@ export class Validator {
       }
       return { owner: name, target: (cname.records[0].data as NameData).target, type: 'CNAME', part };
     }
-    const dnameRR = closestDnameAbove(msg, name);
     if (!dnameRR) return null;
     const set = rrsetOf(msg.answer, dnameRR.name, RRType.DNAME)!;
     const part = await this.verifyAnswer(set, ctx);
