@@ -6,7 +6,7 @@ import { connect, type PeerCertificate, type TLSSocket } from 'node:tls';
 import { isIP } from 'node:net';
 import type { CheckResult, HostVerdict } from '../core/check';
 import { daneFromMatch, daneBeforeConnect } from '../core/check';
-import { matchTlsa, parseCertificate, type DaneMatch } from '../core/dane/match';
+import { matchTlsa, parseCertificate, tlsaToString, type DaneMatch } from '../core/dane/match';
 import { RRType, type TLSAData } from '../core/wire/types';
 
 export interface ConnectOptions {
@@ -78,8 +78,14 @@ export async function connectAndMatch(result: CheckResult, v: HostVerdict, opts:
     ...result,
     dane: d.dane,
     daneReason: d.reason,
-    daneMatch: match,
+    daneMatch: matchView(match),
     connectedAddress: ip.data.address,
     certificate: leaf ? { subject: leaf.subject, issuer: leaf.issuer, spkiSha256: leaf.spkiSha256, notAfter: leaf.notAfter } : null,
   };
+}
+
+/** JSON view of a match: records in presentation format instead of raw bytes. */
+export function matchView(m: DaneMatch): NonNullable<CheckResult['daneMatch']> {
+  if (m.state !== 'match') return m;
+  return { ...m, record: tlsaToString(m.record) };
 }

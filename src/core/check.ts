@@ -10,6 +10,7 @@ import type { Validator } from './dnssec/validator';
 import type { VerdictContext } from './dnssec/context';
 import { canonicalName, labelCount } from './wire/name';
 import { rdataToString } from './wire/present';
+import { formatIPv6, ipv6Bytes } from './wire/rdata';
 import { RRType, type Name } from './wire/types';
 
 export type DaneState = 'match' | 'mismatch' | 'no-tlsa' | 'insecure' | 'bogus' | 'indeterminate' | 'not-checked';
@@ -35,7 +36,7 @@ export interface CheckResult {
   elapsedMs: number;
   /** Extensions of the contract, filled by `--connect` (issue #5). */
   daneReason?: string;
-  daneMatch?: DaneMatch;
+  daneMatch?: Exclude<DaneMatch, { state: 'match' }> | (Omit<Extract<DaneMatch, { state: 'match' }>, 'record'> & { record: string });
   connectedAddress?: string;
   certificate?: { subject: string; issuer: string; spkiSha256: string; notAfter: string } | null;
 }
@@ -157,4 +158,31 @@ export function daneFromMatch(m: DaneMatch): { dane: DaneState; reason?: string 
     case 'error':
       return { dane: 'indeterminate', reason: m.reason };
   }
+}
+
+/**
+ * CZ.NIC's "secured, but the IP differs" state: the address the browser connected to is not among
+ * the validated A/AAAA records. Reported beside the DANE result, never instead of it.
+ * Returns null when there is nothing validated to compare with.
+ */
+export function addressMismatch(connectedIp: string | undefined, v: Pick<HostVerdict, 'a' | 'aaaa'>): boolean | null {
+  if (!connectedIp) return null;
+  const validated = [...v.a.records, ...v.aaaa.records]
+    .map((rr) => (rr.data.kind === 'A' || rr.data.kind === 'AAAA' ? rr.data.address : null))
+    .filter((x): x is string => x !== null);
+  if (validated.length === 0 || (v.a.state !== 'secure' && v.aaaa.state !== 'secure')) return null;
+  const norm = (ip: string) => normaliseIp(ip);
+  return !validated.map(norm).includes(norm(connectedIp));
+}
+
+/** Canonical text of an IP address for comparison (IPv6 per RFC 5952 via ipv6Bytes/formatIPv6). */
+function normaliseIp(ip: string): string {
+  const t = ip.replace(/^\[|\]$/g, '').toLowerCase();
+  if (t.includes(':')) {
+    const v4mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(t);
+    if (v4mapped) return v4mapped[1];
+    const b = ipv6Bytes(t);
+    return b ? formatIPv6(b) : t;
+  }
+  return t;
 }

@@ -133,6 +133,9 @@ async function dsStep(cfg: ChainConfig, name: Name, parent: SecureZone, ctx: Ver
   }
   return once(ctx, key, async () => {
     const step = await dsStepUncached(name, parent, ctx);
+    const ttl = step.kind === 'cut' ? step.zone.ttl : step.kind === 'end' ? step.status.ttl : step.ttl;
+    // What is known about this name whatever its parent: lets prefetching skip proven levels.
+    cfg.caches.steps.set(`kind:${canonicalName(name)}`, step, ttl);
     if (step.kind === 'cut') {
       cfg.caches.zones.set(`zone:${canonicalName(name)}`, step.zone, step.zone.ttl);
       cfg.caches.steps.set(key, step, step.zone.ttl);

@@ -1,0 +1,128 @@
+/**
+ * The validator offline: real answers of the test world (recorded by
+ * test/validator/record-replay.mts, signed by BIND) replayed through an injected resolver with a
+ * pinned clock. Expectations come from the world's catalogue, which the world test proves with
+ * delv, unbound-host and openssl.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, test } from 'vitest';
+import { validateHost } from '../check';
+import type { DohResult } from '../transport/doh';
+import { fromBase64 } from '../util/encoding';
+import { canonicalName, parseName } from '../wire/name';
+import { parseMessage } from '../wire/packet';
+import { parseTrustAnchors } from './anchors';
+import type { QueryResolver } from './fetcher';
+import { LIMITS } from './limits';
+import { Validator } from './validator';
+
+interface Expect { state: string; result: string }
+const fixture: {
+  recordedAt: string;
+  sigExpiration: string;
+  anchor: string;
+  cases: { id: string; host: string; port: number; address: Expect; tlsa: Expect; tlsaName: string }[];
+  responses: Record<string, string>;
+} = JSON.parse(readFileSync(new URL('./fixtures/replay/world.json', import.meta.url), 'utf8'));
+
+const parsedAnchors = parseTrustAnchors(fixture.anchor);
+if (!parsedAnchors.ok) throw new Error('fixture anchor does not parse');
+const anchors = parsedAnchors.anchors;
+const recordedAt = Date.parse(fixture.recordedAt);
+
+function replay(): QueryResolver & { asked: string[] } {
+  const asked: string[] = [];
+  return {
+    asked,
+    async query(name, type): Promise<DohResult> {
+      const key = `${canonicalName(name)}/${type}`;
+      asked.push(key);
+      const b64 = fixture.responses[key];
+      if (!b64) return { ok: false, error: { kind: 'network', message: `not recorded: ${key}`, url: 'replay:' } };
+      const bytes = fromBase64(b64)!;
+      return { ok: true, message: parseMessage(bytes), bytes, elapsedMs: 0, url: 'replay:' };
+    },
+  };
+}
+
+function validatorAt(ms: number, resolver: QueryResolver = replay()): Validator {
+  return new Validator({ resolver, anchors, now: () => ms });
+}
+
+describe('replayed world answers at the recording time', () => {
+  test.each(fixture.cases.map((c) => [c.id, c] as const))('%s matches the catalogue', async (_id, c) => {
+    const v = await validateHost(validatorAt(recordedAt), parseName(c.host)!, c.port);
+    const addressState = [v.a.state, v.aaaa.state].includes('bogus') ? 'bogus' : v.a.state;
+    expect({ address: { state: addressState, result: v.a.result }, tlsa: { state: v.tlsa.state, result: v.tlsa.result }, tlsaName: v.tlsaName }).toEqual({
+      address: c.address,
+      tlsa: c.tlsa,
+      tlsaName: `${c.tlsaName}.`,
+    });
+    expect(v.ctx.fetcher.sent).toBeLessThanOrEqual(LIMITS.maxQueriesPerVerdict);
+  });
+});
+
+describe('the injected clock decides signature validity (RFC 4034 §3.1.5)', () => {
+  const after = Date.parse(fixture.sigExpiration) + 86_400_000;
+  const before = recordedAt - 3 * 86_400_000; // inception is one day before the world started
+
+  test.each(fixture.cases.map((c) => [c.id, c] as const))('%s: after expiry nothing is secure', async (_id, c) => {
+    const v = await validateHost(validatorAt(after), parseName(c.host)!, c.port);
+    for (const r of [v.a, v.aaaa, v.tlsa]) {
+      expect(r.state).not.toBe('secure');
+      if (r.state === 'bogus') expect(['signature-expired', 'denial-missing', 'no-ds-proof']).toContain(r.reason?.code);
+    }
+  });
+
+  test('before inception the root itself is not yet valid', async () => {
+    const r = await validatorAt(before).lookup('www.alg13.test.', 1);
+    expect(r.state).toBe('bogus');
+    expect(r.reason?.code).toBe('signature-not-yet-valid');
+    expect(r.reason?.zone).toBe('.');
+  });
+});
+
+describe('caching and failures', () => {
+  test('a second site in the same zones reuses the verified keys', async () => {
+    const validator = validatorAt(recordedAt);
+    const first = await validateHost(validator, 'www.alg13.test.', 443);
+    const second = await validateHost(validator, 'www.alg13.test.', 443);
+    expect(first.a.state).toBe('secure');
+    expect(second.a.state).toBe('secure');
+    // Cold: DS/DNSKEY of every level; warm: at most the three questions themselves plus per-label DS steps already cached.
+    expect(second.ctx.fetcher.sent).toBeLessThan(first.ctx.fetcher.sent);
+    expect(second.ctx.fetcher.sent).toBeLessThanOrEqual(3);
+  });
+
+  test('an unreachable resolver gives indeterminate with the transport reason, never secure', async () => {
+    const dead: QueryResolver = { query: async () => ({ ok: false, error: { kind: 'network', message: 'connection refused', url: 'x' } }) };
+    const r = await validatorAt(recordedAt, dead).lookup('www.alg13.test.', 1);
+    expect(r.state).toBe('indeterminate');
+    expect(r.reason?.code).toBe('resolver-error');
+  });
+
+  test('a name under no trust anchor is indeterminate ("no trust anchor"), not insecure', async () => {
+    const onlyTest = parseTrustAnchors('nsec3.test. IN DS 1 13 2 ' + '00'.repeat(32));
+    if (!onlyTest.ok) throw new Error('anchor');
+    const v = new Validator({ resolver: replay(), anchors: onlyTest.anchors, now: () => recordedAt });
+    const r = await v.lookup('www.alg13.test.', 1);
+    expect(r.state).toBe('indeterminate');
+    expect(r.reason?.code).toBe('no-trust-anchor');
+  });
+
+  test('a wrong trust anchor makes the root bogus (anchor-no-match)', async () => {
+    const wrong = parseTrustAnchors('. IN DS 20326 8 2 E06D44B80B8F1D39A95C0B0D7C65D08458E880409BBC683457104237C7F8EC8D');
+    if (!wrong.ok) throw new Error('anchor');
+    const v = new Validator({ resolver: replay(), anchors: wrong.anchors, now: () => recordedAt });
+    const r = await v.lookup('www.alg13.test.', 1);
+    expect(r.state).toBe('bogus');
+    expect(r.reason?.code).toBe('anchor-no-match');
+  });
+
+  test('a negative trust anchor turns a bogus zone insecure with that reason (RFC 7646)', async () => {
+    const v = new Validator({ resolver: replay(), anchors, negativeAnchors: ['expired.test.'], now: () => recordedAt });
+    const r = await v.lookup('www.expired.test.', 1);
+    expect(r.state).toBe('insecure');
+    expect(r.reason?.code).toBe('negative-trust-anchor');
+  });
+});

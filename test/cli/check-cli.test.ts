@@ -1,0 +1,108 @@
+/**
+ * The `check` CLI contract (issue #4) and `check --connect` against the test world (issue #5):
+ * the real command in a child process, NODE_EXTRA_CA_CERTS for the world CA as documented.
+ * For every catalogue site, our DANE verdict is compared with the catalogue and with
+ * `openssl s_client -dane_tlsa_*` fed the TLSA records our CLI validated.
+ */
+import { execFile } from 'node:child_process';
+import { describe, expect, test } from 'vitest';
+import { readCatalogue, readWorld } from '../world/world.mjs';
+import { run, mapLimit } from '../world/lib/proc.mjs';
+
+const world = readWorld();
+const catalogue = readCatalogue();
+const resolver = world.resolvers.bind.doh;
+
+interface CliRun { code: number; stdout: string; stderr: string }
+function check(args: string[]): Promise<CliRun> {
+  return new Promise((resolve) => {
+    execFile('node', ['bin/check.js', ...args], { env: { ...process.env, NODE_EXTRA_CA_CERTS: world.ca, NO_COLOR: '1' }, timeout: 60_000 }, (err, stdout, stderr) => {
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+describe('check CLI contract', () => {
+  test('--json prints exactly the documented keys', async () => {
+    const r = await check(['www.alg13.test', '--resolver', resolver, '--trust-anchor', world.trustAnchor.zone, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(Object.keys(j)).toEqual(expect.arrayContaining(['host', 'port', 'address', 'tlsa', 'dane', 'chain', 'queries', 'elapsedMs']));
+    expect(j).toMatchObject({
+      host: 'www.alg13.test',
+      port: 443,
+      address: { state: 'secure', result: 'data', records: [expect.stringMatching(/^127\./)] },
+      tlsa: { name: '_443._tcp.www.alg13.test', state: 'secure', result: 'data', records: [expect.stringMatching(/^3 1 1 [0-9a-f]{64}$/)] },
+      dane: 'not-checked',
+    });
+    expect(j.chain.map((l: { zone: string }) => l.zone)).toEqual(['.', 'test.', 'alg13.test.']);
+    expect(j.queries).toBeGreaterThan(0);
+  });
+
+  test('human output names the reason for a bogus answer', async () => {
+    const r = await check(['www.expired.test', '--resolver', resolver, '--trust-anchor', world.trustAnchor.zone]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/address\s+bogus/);
+    expect(r.stdout).toMatch(/reason: .*expired/);
+  });
+
+  test.each([
+    [['--port', '99999', 'www.alg13.test'], /not a valid port/],
+    [['bad..name'], /not a valid host name/],
+    [['www.alg13.test', '--resolver', 'http://127.0.54.1/dns-query'], /bad resolver URL/],
+    [['www.alg13.test', '--trust-anchor', '/nonexistent/anchor'], /cannot read trust anchor/],
+    [['www.alg13.test', '--trust-anchor', 'package.json'], /bad trust anchor file/],
+    [['www.alg13.test', '--now', 'yesterday'], /ISO 8601/],
+  ])('bad arguments %j: exit 2 with a one-line message', async (args, msg) => {
+    const r = await check(args as string[]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n')[0]).toMatch(msg);
+  });
+
+  test('an unreachable resolver: exit 3', async () => {
+    const r = await check(['www.alg13.test', '--resolver', 'https://127.0.0.9:9/dns-query', '--trust-anchor', world.trustAnchor.zone]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/unreachable/);
+  });
+
+  test('--now inside the validity window keeps an answer secure; after it, bogus', async () => {
+    const args = ['www.alg13.test', '--resolver', resolver, '--trust-anchor', world.trustAnchor.zone, '--json'];
+    const later = new Date(Date.parse(world.sigExpiration) + 86_400_000).toISOString();
+    const [ok, late] = await Promise.all([check([...args, '--now', new Date().toISOString()]), check([...args, '--now', later])]);
+    expect(JSON.parse(ok.stdout).address.state).toBe('secure');
+    expect(JSON.parse(late.stdout).address.state).toBe('bogus');
+  });
+});
+
+type Case = (typeof catalogue.cases)[number];
+const sites: Case[] = catalogue.cases.filter((c: Case) => c.site);
+
+describe('check --connect against every catalogue site, and openssl on the same server', () => {
+  const results = new Map<string, { cli: Record<string, unknown>; openssl: string | null }>();
+  const ready = mapLimit(sites, 4, async (c: Case) => {
+    const r = await check([c.host, '--port', String(c.port), '--resolver', resolver, '--trust-anchor', world.trustAnchor.zone, '--json', '--connect']);
+    const cli = JSON.parse(r.stdout || '{}');
+    let openssl: string | null = null;
+    const recs: string[] = cli.tlsa?.state === 'secure' ? cli.tlsa.records : [];
+    if (recs.length > 0 && cli.connectedAddress) {
+      const args = ['s_client', '-connect', `${cli.connectedAddress}:${c.port}`, '-servername', c.host, '-dane_tlsa_domain', c.host];
+      for (const t of recs) args.push('-dane_tlsa_rrdata', t);
+      if (recs.some((t) => /^[01] /.test(t))) args.push('-CAfile', world.ca);
+      args.push('-verify_return_error', '-brief');
+      const o = await run('openssl', args, { allowFail: true, input: '', timeoutMs: 10000 });
+      const out = o.text + o.stderr;
+      openssl = /Verification: OK/.test(out) && /DANE TLSA \d \d \d .* matched/.test(out) ? 'match' : /verify error:num=\d+:/.test(out) ? 'mismatch' : `error: ${out.slice(0, 200)}`;
+    }
+    results.set(c.id, { cli, openssl });
+  });
+
+  test.each(sites.map((c) => [c.id, c] as const))('%s', async (_id, c) => {
+    await ready;
+    const { cli, openssl } = results.get(c.id)!;
+    expect(cli.dane, `${c.id}: ${String(cli.daneReason ?? '')}`).toBe(c.dane);
+    if (openssl !== null) expect(openssl, `${c.id}: openssl disagrees`).toBe(cli.dane);
+    if (cli.dane === 'match' || cli.dane === 'mismatch') {
+      expect(cli.certificate).toMatchObject({ subject: expect.any(String), issuer: expect.any(String), spkiSha256: expect.stringMatching(/^[0-9a-f]{64}$/), notAfter: expect.any(String) });
+    }
+  });
+});
