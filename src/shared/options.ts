@@ -2,8 +2,10 @@
  * User options: typed defaults, versioned migration of whatever storage holds, and validation
  * with typed errors. Pure: no browser API (storage access is in options-storage.ts).
  */
+import { parseTrustAnchors } from '../core/dnssec/anchors';
+import { validateDohUrl } from '../core/transport/doh';
 
-export const OPTIONS_VERSION = 1;
+export const OPTIONS_VERSION = 2;
 
 export const RESOLVER_PRESETS = {
   cloudflare: { label: 'Cloudflare', url: 'https://cloudflare-dns.com/dns-query' },
@@ -31,6 +33,13 @@ export interface Options {
   subrequests: boolean;
   enforcement: boolean;
   privateWindows: boolean;
+  /**
+   * Skip the RFC 6761 test TLDs `.test` and `.example` (never sent to the resolver). On by
+   * default; the offline test world turns it off because all its names live there.
+   */
+  skipTestDomains: boolean;
+  /** Hosts (normalized, no wildcards) the user chose to open although enforcement blocked them. */
+  enforcementExceptions: string[];
 }
 
 const DEFAULTS: Options = {
@@ -43,6 +52,8 @@ const DEFAULTS: Options = {
   subrequests: false,
   enforcement: false,
   privateWindows: false,
+  skipTestDomains: true,
+  enforcementExceptions: [],
 };
 
 /** Read-only view of the defaults; use `defaultOptions()` for a copy to modify. */
@@ -73,6 +84,8 @@ function isRecord(v: unknown): v is Raw {
  */
 const MIGRATIONS: Record<number, (o: Raw) => Raw> = {
   0: (o) => ({ ...o, version: 1 }),
+  // v2 added skipTestDomains and enforcementExceptions; their defaults are filled in by `coerce`.
+  1: (o) => ({ ...o, version: 2 }),
 };
 
 function coerceResolver(v: unknown): ResolverChoice | undefined {
@@ -115,6 +128,16 @@ function coerce(o: Raw): Options {
     subrequests: bool(o.subrequests, d.subrequests),
     enforcement: bool(o.enforcement, d.enforcement),
     privateWindows: bool(o.privateWindows, d.privateWindows),
+    skipTestDomains: bool(o.skipTestDomains, d.skipTestDomains),
+    enforcementExceptions: Array.isArray(o.enforcementExceptions)
+      ? [
+          ...new Set(
+            o.enforcementExceptions
+              .map((e) => (typeof e === 'string' ? normalizeExclusion(e) : null))
+              .filter((e): e is string => e !== null && !e.startsWith('*.')),
+          ),
+        ]
+      : d.enforcementExceptions,
   };
 }
 
@@ -137,12 +160,13 @@ export function migrateOptions(stored: unknown): Options {
 // ---------------------------------------------------------------------------------------------
 // Validation
 
-export type UrlErrorCode = 'url-invalid' | 'url-not-https' | 'url-credentials' | 'url-fragment';
+export type UrlErrorCode = 'url-invalid' | 'url-not-https' | 'url-credentials' | 'url-fragment' | 'url-not-doh';
 
 export type OptionsError =
   | { field: 'resolver' | 'secondaryResolver'; code: UrlErrorCode }
   | { field: 'secondaryResolver'; code: 'secondary-same' }
   | { field: 'trustAnchor'; code: 'trust-anchor-empty' | 'trust-anchor-too-long' }
+  | { field: 'trustAnchor'; code: 'trust-anchor-invalid'; line: number; detail: string }
   | { field: 'exclusions'; code: 'exclusion-invalid' | 'exclusion-duplicate'; index: number; value: string };
 
 export type OptionsErrorCode = OptionsError['code'];
@@ -161,6 +185,8 @@ export function checkResolverUrl(url: string): UrlErrorCode | null {
   if (parsed.username !== '' || parsed.password !== '') return 'url-credentials';
   if (parsed.hash !== '' || url.includes('#')) return 'url-fragment';
   if (parsed.hostname === '') return 'url-invalid';
+  // The DoH client's own rules (RFC 8484): a path, no "dns" parameter, no other URI template.
+  if (!validateDohUrl(url).ok) return 'url-not-doh';
   return null;
 }
 
@@ -206,6 +232,13 @@ export function validateOptions(o: Options): OptionsError[] {
     if (o.trustAnchor.text.trim() === '') errors.push({ field: 'trustAnchor', code: 'trust-anchor-empty' });
     else if (o.trustAnchor.text.length > TRUST_ANCHOR_MAX_LENGTH) {
       errors.push({ field: 'trustAnchor', code: 'trust-anchor-too-long' });
+    } else {
+      const parsed = parseTrustAnchors(o.trustAnchor.text);
+      if (!parsed.ok) {
+        for (const e of parsed.errors.slice(0, 5)) {
+          errors.push({ field: 'trustAnchor', code: 'trust-anchor-invalid', line: e.line, detail: e.message });
+        }
+      }
     }
   }
   const seen = new Set<string>();
@@ -216,4 +249,24 @@ export function validateOptions(o: Options): OptionsError[] {
     else seen.add(normal);
   });
   return errors;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers used by the background
+
+/** The DoH URLs to use, primary first, then the secondary one (if any and different). */
+export function resolverUrls(o: Options): string[] {
+  const urls = [resolverUrl(o.resolver).trim()];
+  if (o.secondaryResolver) {
+    const secondary = resolverUrl(o.secondaryResolver).trim();
+    if (secondary !== urls[0]) urls.push(secondary);
+  }
+  return urls;
+}
+
+/** A copy of `o` whose enforcement exceptions include `host` (normalized); `o` itself is unchanged. */
+export function withEnforcementException(o: Options, host: string): Options {
+  const normal = normalizeExclusion(host);
+  if (normal === null || normal.startsWith('*.') || o.enforcementExceptions.includes(normal)) return structuredClone(o);
+  return { ...structuredClone(o), enforcementExceptions: [...o.enforcementExceptions, normal] };
 }
