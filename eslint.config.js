@@ -56,7 +56,7 @@ const viaGlobalObject = ['globalThis', 'self', 'window'].flatMap((object) =>
 );
 
 export default defineConfig([
-  { ignores: ['dist/', 'node_modules/', 'test/world/run/', 'test/artifacts/', 'coverage/'] },
+  { ignores: ['dist/', 'node_modules/', 'test/world/run/', 'test/artifacts/', 'coverage/', 'scratch/', 'demo-output/'] },
   js.configs.recommended,
   tseslint.configs.recommended,
   {

@@ -12,11 +12,13 @@ import { Validator } from '../core/dnssec/validator';
 import { DohClient, validateDohUrl, type DohResult } from '../core/transport/doh';
 import { httpsFetch } from './https-fetch';
 import { parseName } from '../core/wire/name';
+import { rdataToString, typeFromString, typeToString } from '../core/wire/present';
+import type { LookupResult } from '../core/dnssec/result';
 import { connectAndMatch } from './connect';
 
 export const DEFAULT_RESOLVER = 'https://cloudflare-dns.com/dns-query';
 
-const USAGE = 'usage: check <host> [--port 443] [--resolver <DoH URL>] [--trust-anchor <file>] [--negative-anchor <domain>]... [--now <ISO time>] [--json] [--connect]';
+const USAGE = 'usage: check <host> [--type <TYPE>] [--port 443] [--resolver <DoH URL>] [--trust-anchor <file>] [--negative-anchor <domain>]... [--now <ISO time>] [--json] [--connect]';
 
 class UsageError extends Error {}
 
@@ -40,7 +42,7 @@ export async function main(argv: string[], io: CliIO = { out: (s) => process.std
   const resolver = {
     async query(name: string, type: number): Promise<DohResult> {
       const r = await doh.query(name, type);
-      if (r.ok) anyAnswer = true;
+      if (r.ok || r.error.kind === 'malformed') anyAnswer = true;
       else lastError = r.error.message;
       return r;
     },
@@ -48,7 +50,20 @@ export async function main(argv: string[], io: CliIO = { out: (s) => process.std
   const now = opts.now;
   const validator = new Validator({ resolver, anchors: opts.anchors, negativeAnchors: opts.negativeAnchors, now: now ? () => now : undefined });
   const started = performance.now();
+  if (opts.type !== undefined) {
+    // `check --type <TYPE> <name>`: one validated lookup of any type, like delv (issue #10).
+    const r = await validator.lookup(opts.host, opts.type);
+    fetch.close();
+    if (!anyAnswer) {
+      io.err(`check: resolver ${opts.resolver} unreachable: ${lastError}\n`);
+      return 3;
+    }
+    const out = lookupJson(r, performance.now() - started);
+    io.out(opts.json ? JSON.stringify(out, null, 2) + '\n' : humanLookup(out, process.stdout.isTTY === true));
+    return 0;
+  }
   const verdict = await validateHost(validator, opts.host, opts.port);
+  fetch.close();
   if (!anyAnswer) {
     io.err(`check: resolver ${opts.resolver} unreachable: ${lastError}\n`);
     return 3;
@@ -71,6 +86,7 @@ interface CliOptions {
   now?: number;
   json: boolean;
   connect: boolean;
+  type?: number;
 }
 
 export function parseCli(argv: string[]): CliOptions {
@@ -86,6 +102,7 @@ export function parseCli(argv: string[]): CliOptions {
       now: { type: 'string' },
       json: { type: 'boolean', default: false },
       connect: { type: 'boolean', default: false },
+      type: { type: 'string' },
     },
   });
   if (positionals.length !== 1) throw new UsageError('exactly one host name is needed');
@@ -117,7 +134,13 @@ export function parseCli(argv: string[]): CliOptions {
     now = Date.parse(values.now);
     if (!Number.isFinite(now)) throw new UsageError(`--now needs an ISO 8601 time, not ${values.now}`);
   }
-  return { host, hostText, port, resolver: url.url, method, anchors, negativeAnchors: nta.names, now, json: values.json!, connect: values.connect! };
+  let type: number | undefined;
+  if (values.type !== undefined) {
+    const t = typeFromString(values.type.toUpperCase());
+    if (t === null || t === undefined || t <= 0 || t > 65535) throw new UsageError(`unknown record type: ${values.type}`);
+    type = t;
+  }
+  return { host, hostText, port, resolver: url.url, method, anchors, negativeAnchors: nta.names, now, json: values.json!, connect: values.connect!, type };
 }
 
 const COLOURS: Record<string, string> = { secure: '32', insecure: '90', bogus: '31', indeterminate: '33', match: '32', mismatch: '31' };
@@ -135,5 +158,30 @@ function human(r: CheckResult, tty: boolean): string {
   lines.push(`  dane     ${c(r.dane)}`);
   lines.push(`  chain    ${r.chain.map((l) => `${l.zone} ${c(l.state)}`).join(' → ')}`);
   lines.push(`  ${r.queries} queries, ${r.elapsedMs} ms`);
+  return lines.join('\n') + '\n';
+}
+
+/** JSON of `check --type` (issue #10 contract). */
+export function lookupJson(r: LookupResult, elapsedMs: number) {
+  return {
+    name: r.name.replace(/\.$/, '') || '.',
+    type: typeToString(r.type),
+    state: r.state,
+    result: r.result,
+    records: r.records.map((rr) => rdataToString(rr)),
+    ...(r.reason ? { reason: r.reason.message, reasonCode: r.reason.code } : {}),
+    ...(r.links.length ? { links: r.links } : {}),
+    ...(r.wildcard ? { wildcard: r.wildcard } : {}),
+    chain: r.chain,
+    elapsedMs: Math.round(elapsedMs),
+  };
+}
+
+function humanLookup(j: ReturnType<typeof lookupJson>, tty: boolean): string {
+  const c = (s: string) => (tty && COLOURS[s] ? `\x1b[${COLOURS[s]}m${s}\x1b[0m` : s);
+  const lines = [`${j.name} ${j.type}: ${c(j.state)} ${j.result}`];
+  for (const r of j.records) lines.push(`  ${r}`);
+  if (j.state !== 'secure' && j.reason) lines.push(`  reason: ${j.reason}`);
+  lines.push(`  chain: ${j.chain.map((l) => `${l.zone} ${c(l.state)}`).join(' → ')}`);
   return lines.join('\n') + '\n';
 }

@@ -74,6 +74,33 @@ describe('check CLI contract', () => {
   });
 });
 
+describe('check --type: any record type, like delv (issue #10)', () => {
+  test.each([
+    ['txt.alg13.test', 'TXT', 'secure', 'data'],
+    ['alg13.test', 'MX', 'secure', 'nodata'],
+    ['alg13.test', 'DS', 'secure', 'data'],
+    ['alg13.test', 'DNSKEY', 'secure', 'data'],
+    ['nx.nsec3.test', 'TYPE65', 'secure', 'nxdomain'],
+    ['txt.insecure.test', 'TXT', 'insecure', 'data'],
+    ['insecure.test', 'DS', 'secure', 'nodata'],
+    ['www.expired.test', 'TXT', 'bogus', 'nodata'],
+    ['www.expired.test', 'A', 'bogus', 'data'],
+    ['expired.test', 'DS', 'secure', 'data'],
+  ])('%s %s → %s %s', async (name, type, state, result) => {
+    const r = await check([name, '--type', type, '--resolver', resolver, '--trust-anchor', world.trustAnchor.zone, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect({ name: j.name, type: j.type, state: j.state, result: j.result }, j.reason).toEqual({ name, type: type === 'TYPE65' ? 'HTTPS' : type, state, result });
+    expect(Array.isArray(j.records) && Array.isArray(j.chain)).toBe(true);
+    if (state !== 'secure') expect(j.reason).toEqual(expect.any(String));
+  });
+
+  test('unknown type is a usage error', async () => {
+    const r = await check(['alg13.test', '--type', 'NOPE']);
+    expect(r.code).toBe(2);
+  });
+});
+
 type Case = (typeof catalogue.cases)[number];
 const sites: Case[] = catalogue.cases.filter((c: Case) => c.site);
 

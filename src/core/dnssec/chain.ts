@@ -150,7 +150,7 @@ async function dsStep(cfg: ChainConfig, name: Name, parent: SecureZone, ctx: Ver
 
 async function dsStepUncached(name: Name, parent: SecureZone, ctx: VerdictContext): Promise<Step> {
   const res = await ctx.fetcher.get(name, RRType.DS);
-  if (!res.ok) return end(parent, name, 'indeterminate', res.reason);
+  if (!res.ok) return end(parent, name, res.bogus ? 'bogus' : 'indeterminate', res.reason);
   const msg = res.message;
 
   const ds = rrsetOf(msg.answer, name, RRType.DS);
@@ -291,7 +291,7 @@ async function authenticateKeys(
   }
 
   const res = await ctx.fetcher.get(zone, RRType.DNSKEY);
-  if (!res.ok) return fail('indeterminate', res.reason);
+  if (!res.ok) return fail(res.bogus ? 'bogus' : 'indeterminate', res.reason);
   const set = rrsetOf(res.message.answer, zone, RRType.DNSKEY);
   if (!set) {
     return fail('bogus', { code: 'no-dnskey', message: `no DNSKEY RRset at ${zone}`, rule: 'RFC 4035 §5.2', zone, type: RRType.DNSKEY });

@@ -9,7 +9,11 @@ export interface QueryResolver {
   query(name: Name, type: number): Promise<DohResult>;
 }
 
-export type FetchResult = { ok: true; message: Message } | { ok: false; reason: Reason };
+/**
+ * A failed fetch. `bogus` marks data that arrived but cannot be authenticated at all (a malformed
+ * record or message): the answer is then bogus, not merely unknown.
+ */
+export type FetchResult = { ok: true; message: Message } | { ok: false; reason: Reason; bogus?: boolean };
 
 /**
  * Fetching, separated from verifying: one `Fetcher` per verdict deduplicates identical questions,
@@ -53,6 +57,9 @@ export class Fetcher {
     this.sent++;
     const res = await this.resolver.query(name, type);
     if (!res.ok) {
+      if (res.error.kind === 'malformed') {
+        return { ok: false, bogus: true, reason: { code: 'malformed-answer', message: `malformed answer for ${name} ${typeToString(type)}: ${res.error.message}`, name, type } };
+      }
       return {
         ok: false,
         reason: { code: 'resolver-error', message: `${res.error.kind}: ${res.error.message}`, name, type },

@@ -131,7 +131,7 @@ export class Validator {
     };
 
     for (let hop = 0; ; hop++) {
-      if (!res.ok) return finish('indeterminate', 'data', [], res.reason, 0);
+      if (!res.ok) return finish(res.bogus ? 'bogus' : 'indeterminate', 'data', [], res.reason, 0);
       const msg = res.message;
 
       // 1. The RRset asked for (RFC 4035 §5.3).
@@ -261,6 +261,9 @@ export class Validator {
       };
     }
     const d = await proveDenial({ name, type, class: nx ? 'nxdomain' : 'nodata' }, denial.records, zone.zone, ctx.budget);
+    // Asked for DS itself: an NSEC/NSEC3 at the delegation without the DS bit is exactly the signed
+    // proof that no DS exists (RFC 4035 §5.4, RFC 5155 §8.6) — a secure NODATA.
+    if (type === RRType.DS && d.kind === 'insecure-delegation') return { state: 'secure', chain: zone.chain, ttl: Math.min(denial.ttl, zone.ttl) };
     const part = this.denialPart(d, zone.zone, name, type, Math.min(denial.ttl, zone.ttl), 'denial-invalid', denial.failure);
     return { ...part, chain: zone.chain };
   }
