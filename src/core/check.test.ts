@@ -3,7 +3,7 @@ import { addressMismatch, combineAddress, daneBeforeConnect, daneFromMatch, type
 import type { LookupResult } from './dnssec/result';
 import { RRType, type RR } from './wire/types';
 
-function a(address: string, type = RRType.A): RR {
+function a(address: string, type: number = RRType.A): RR {
   return { name: 'h.example.', type, class: 1, ttl: 60, rdata: new Uint8Array(), data: { kind: type === RRType.A ? 'A' : 'AAAA', address } as RR['data'] };
 }
 function lookup(state: LookupResult['state'], result: LookupResult['result'], records: RR[] = [], reason?: LookupResult['reason']): LookupResult {

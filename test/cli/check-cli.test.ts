@@ -5,6 +5,9 @@
  * `openssl s_client -dane_tlsa_*` fed the TLSA records our CLI validated.
  */
 import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { readCatalogue, readWorld } from '../world/world.mjs';
 import { run, mapLimit } from '../world/lib/proc.mjs';
@@ -98,6 +101,34 @@ describe('check --type: any record type, like delv (issue #10)', () => {
   test('unknown type is a usage error', async () => {
     const r = await check(['alg13.test', '--type', 'NOPE']);
     expect(r.code).toBe(2);
+  });
+});
+
+describe('trust anchors at any zone (RFC 4033 §3 islands of trust, issue #10)', () => {
+  test('an island below an unsigned parent: insecure from the root anchor, secure with its own anchor', async () => {
+    const base = ['www.island.insecure.test', '--type', 'A', '--resolver', resolver, '--json'];
+    const [rootOnly, island] = await Promise.all([
+      check([...base, '--trust-anchor', world.trustAnchor.zone]),
+      check([...base, '--trust-anchor', world.trustAnchor.islands]),
+    ]);
+    expect(JSON.parse(rootOnly.stdout).state).toBe('insecure');
+    const j = JSON.parse(island.stdout);
+    expect(j.state, j.reason).toBe('secure');
+    expect(j.chain.map((l: { zone: string; anchor?: boolean }) => [l.zone, l.anchor ?? false])).toEqual([['island.insecure.test.', true]]);
+  });
+
+  test('names under no anchor are indeterminate ("no trust anchor"), not insecure', async () => {
+    const only = join(mkdtempSync(join(tmpdir(), 'anchor-')), 'island-only.zone');
+    writeFileSync(only, readFileSync(world.trustAnchor.islands, 'utf8').split('\n').filter((l) => /^island\./.test(l)).join('\n') + '\n');
+    const r = await check(['www.alg13.test', '--type', 'A', '--resolver', resolver, '--trust-anchor', only, '--json']);
+    const j = JSON.parse(r.stdout);
+    expect([j.state, j.reasonCode]).toEqual(['indeterminate', 'no-trust-anchor']);
+  });
+
+  test('a negative trust anchor makes a bogus zone insecure (RFC 7646)', async () => {
+    const r = await check(['www.expired.test', '--type', 'A', '--resolver', resolver, '--trust-anchor', world.trustAnchor.zone, '--negative-anchor', 'expired.test', '--json']);
+    const j = JSON.parse(r.stdout);
+    expect([j.state, j.reasonCode]).toEqual(['insecure', 'negative-trust-anchor']);
   });
 });
 

@@ -224,7 +224,7 @@ export async function buildWorld({ runDir, catalogue, log = () => {} }) {
     for (const child of zones.filter((c) => parentZone(c, zones) === z)) {
       const co = abs(child.name);
       L.push(`${co} NS ns1.${co}`, `ns1.${co} A ${servers[child.server]}`);
-      if (child.signed) L.push(...child.dsRecords);
+      if (child.signed && !child.noDs) L.push(...child.dsRecords); // noDs: an island of trust
     }
     if (z.signed) {
       L.push(z.ksk.rr);
@@ -269,6 +269,9 @@ export async function buildWorld({ runDir, catalogue, log = () => {} }) {
     dnskey: [{ flags: root.ksk.flags, protocol: 3, algorithm: root.ksk.algorithm, publicKey: root.ksk.publicKey, keyTag: root.ksk.keyTag }],
   };
   fs.writeFileSync(anchor.json, JSON.stringify(anchorJson, null, 2) + '\n');
+  // Islands of trust: the root anchor plus the DS of every signed zone whose parent does not publish it.
+  anchor.islands = path.join(runDir, 'island-anchor.zone');
+  fs.writeFileSync(anchor.islands, [fs.readFileSync(anchor.zone, 'utf8').trimEnd(), '; islands of trust (DS not published by the parent)', ...zones.filter((z) => z.signed && z.noDs).flatMap((z) => z.dsRecords)].join('\n') + '\n');
   fs.writeFileSync(anchor.bind, `trust-anchors {\n  "." static-ds ${dsm[1]} ${dsm[2]} ${dsm[3]} "${dsm[4]}";\n};\n`);
   const hints = path.join(runDir, 'root.hints');
   fs.writeFileSync(hints, `. 3600000 NS a.root-servers.\na.root-servers. 3600000 A ${ADDR.root}\n`);

@@ -83,7 +83,7 @@ export interface World {
   };
   ca: string;
   otherCa: string;
-  trustAnchor: { zone: string; json: string; bind: string };
+  trustAnchor: { zone: string; json: string; bind: string; islands: string };
   unboundHostConf: string;
   sites: WorldSite[];
   zones: {

@@ -274,7 +274,7 @@ function describe(b, catalogue, t0) {
     },
     ca: b.ca,
     otherCa: b.otherCa,
-    trustAnchor: { zone: b.anchor.zone, json: b.anchor.json, bind: b.anchor.bind },
+    trustAnchor: { zone: b.anchor.zone, json: b.anchor.json, bind: b.anchor.bind, islands: b.anchor.islands },
     unboundHostConf: b.confs.unboundHost,
     sites: b.sites.map(({ host, ip, port, case: c, tlsaName, tlsa, cert, chain }) => ({ host, ip, port, case: c, tlsaName, tlsa, cert, chain })),
     zones: b.zones.map((z) => ({
