@@ -169,11 +169,6 @@ export function on(name: string, type: number, attack: Attack): Attack {
   return (msg, q, tools) => (asks(q, name, type) ? attack(msg, q, tools) : undefined);
 }
 
-/** Apply `attack` to every answer. */
-export function everywhere(attack: Attack): Attack {
-  return attack;
-}
-
 export function isSig(rr: RR): rr is RR<RRSIGData> {
   return rr.type === RRType.RRSIG && rr.data.kind === 'RRSIG';
 }
@@ -242,7 +237,22 @@ export function upcaseWireName(rdata: Uint8Array, pos = 0): Uint8Array {
   return out;
 }
 
-/** A deep copy of a message through the wire (what the validator would see). */
-export function reparse(msg: Message): Message {
-  return parseMessage(buildMessage(msg));
+/**
+ * A FetchLike that answers every DoH request from `honest` (real world answers, fetched once and
+ * memoised) after `transform` had its way with the bytes: a fast, deterministic lying transport
+ * for fuzzing (no second round trip per run).
+ */
+export function replayFetch(honest: HonestSource, transform: (q: Question, bytes: Uint8Array) => Uint8Array): FetchLike {
+  return async (input, init) => {
+    const q = requestQuestion(input, init.body);
+    if (!q) return { ok: false, status: 400, headers: { get: () => null }, arrayBuffer: async () => new ArrayBuffer(0) };
+    const out = transform(q, await honest.bytes(q.name, q.type));
+    const body = out.slice().buffer as ArrayBuffer;
+    return {
+      ok: true,
+      status: 200,
+      headers: { get: (n: string) => (n.toLowerCase() === 'content-type' ? 'application/dns-message' : n.toLowerCase() === 'content-length' ? String(out.length) : null) },
+      arrayBuffer: async () => body,
+    };
+  };
 }

@@ -168,6 +168,15 @@ async function dsStepUncached(name: Name, parent: SecureZone, ctx: VerdictContex
   if (cname) {
     const v = await verifyRRset(cname.records, cname.sigs, parent.keys, parent.zone, ctx);
     if (!v.ok) return end(parent, name, 'bogus', v.reason);
+    if (v.wildcard) {
+      // RFC 4035 §5.3.4: an expanded CNAME needs the proof that the name itself does not exist.
+      const denial = await verifiedDenial(msg, parent, ctx);
+      const d = await proveDenial({ name, type: RRType.CNAME, class: 'wildcard-answer', rrsigLabels: v.sig.data.labels }, denial.records, parent.zone, ctx.budget);
+      if (d.kind === 'failed') return end(parent, name, 'bogus', d.reason);
+      if (d.kind !== 'proven') {
+        return end(parent, name, 'insecure', { code: 'nsec3-optout', message: `wildcard CNAME at ${name} lies in an opt-out span of ${parent.zone}`, rule: 'RFC 5155 §9.2', zone: parent.zone });
+      }
+    }
     return { kind: 'not-cut', ttl: v.ttl };
   }
   // A DNAME above the name redirects everything below it (RFC 6672 §2.3): nothing below exists here.
@@ -239,7 +248,17 @@ export async function verifiedDenial(
   for (const set of sets.slice(0, LIMITS.maxSignaturesPerRRset)) {
     if (!isSubdomain(set.name, zone.zone)) continue;
     const v = await verifyRRset(set.records, set.sigs, zone.keys, zone.zone, ctx);
-    if (v.ok) {
+    if (v.ok && v.wildcard) {
+      // An NSEC/NSEC3 synthesized from a wildcard owner proves nothing about other names
+      // (RFC 4592 §4.5 and §4.7, RFC 4035 §5.3.4): never use it for a denial.
+      failure ??= {
+        code: 'denial-invalid',
+        message: `${set.name} ${set.type === RRType.NSEC ? 'NSEC' : 'NSEC3'} is a wildcard expansion and cannot prove a denial`,
+        rule: 'RFC 4592 §4.7',
+        zone: zone.zone,
+        name: set.name,
+      };
+    } else if (v.ok) {
       records.push(...set.records);
       ttl = Math.min(ttl, v.ttl);
     } else {

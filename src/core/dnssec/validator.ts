@@ -17,6 +17,8 @@ import { LIMITS } from './limits';
 import { worstState, type AnswerClass, type ChainLink, type LookupResult, type Reason, type SecurityState } from './result';
 import { rrsetOf, type RRset } from './rrset';
 import { verifyRRset } from './rrsig';
+import { canonicalRdata } from './canonical';
+import { bytesEqual } from '../util/encoding';
 import { canonicalName, isSubdomain, labelCount, nameToLabels, labelsToName, namesEqual, parentName } from '../wire/name';
 import { typeToString } from '../wire/present';
 import { Rcode, RRType, type Message, type Name, type NameData, type RR } from '../wire/types';
@@ -139,10 +141,11 @@ export class Validator {
       if (final) {
         const v = await this.verifyAnswer(final, ctx);
         chain.push(...v.chain);
-        if (v.state !== 'secure' || !v.wildcard) return finish(v.state, 'data', final.records, v.reason, v.ttl);
+        const records = uniqueRecords(final.records);
+        if (v.state !== 'secure' || !v.wildcard) return finish(v.state, 'data', records, v.reason, v.ttl);
         // RFC 4035 §5.3.4 / RFC 5155 §8.8: a wildcard expansion needs proof that `current` itself does not exist.
         const w = await this.wildcardProof(msg, current, qtype, v.labels, v.zone!, ctx);
-        return finish(w.state, 'data', final.records, w.reason, Math.min(v.ttl, w.ttl), v.wildcard);
+        return finish(w.state, 'data', records, w.reason, Math.min(v.ttl, w.ttl), v.wildcard);
       }
 
       if (hop >= LIMITS.maxCnameChain) {
@@ -279,11 +282,21 @@ export class Validator {
       if (cname.records.length !== 1) {
         return { owner: name, target: name, type: 'CNAME', part: { ...part, state: 'bogus', reason: { code: 'unexpected-answer', message: `${cname.records.length} CNAME records at ${name}`, rule: 'RFC 2181 §10.1', name } } };
       }
+      // A CNAME synthesized from a wildcard needs the same proof as any wildcard answer: the
+      // name itself must not exist (RFC 4035 §5.3.4, RFC 4592 §4.3).
+      if (part.state === 'secure' && part.wildcard && part.zone) {
+        const w = await this.wildcardProof(msg, name, RRType.CNAME, part.labels, part.zone, ctx);
+        if (w.state !== 'secure') return { owner: name, target: (cname.records[0].data as NameData).target, type: 'CNAME', part: { ...part, state: w.state, reason: w.reason, ttl: 0 } };
+      }
       return { owner: name, target: (cname.records[0].data as NameData).target, type: 'CNAME', part };
     }
     if (!dnameRR) return null;
     const set = rrsetOf(msg.answer, dnameRR.name, RRType.DNAME)!;
     const part = await this.verifyAnswer(set, ctx);
+    if (part.state === 'secure' && part.wildcard) {
+      // RFC 4592 §4.4: a DNAME is never synthesized from a wildcard.
+      return { owner: dnameRR.name, target: name, type: 'DNAME', part: { ...part, state: 'bogus', reason: { code: 'wildcard-invalid', message: `DNAME at ${dnameRR.name} claims wildcard expansion`, rule: 'RFC 4592 §4.4', name: dnameRR.name } } };
+    }
     // RFC 6672 §2.2: replace the DNAME owner suffix of the name with the DNAME target.
     const target = substituteDname(name, dnameRR.name, (dnameRR.data as NameData).target);
     if (!target || set.records.length !== 1) {
@@ -296,6 +309,13 @@ export class Validator {
     }
     return { owner: dnameRR.name, target, type: 'DNAME', part };
   }
+}
+
+/** An RRset holds no duplicate records (RFC 2181 §5, RFC 4034 §6.3): keep the first of each RDATA. */
+function uniqueRecords(records: RR[]): RR[] {
+  const out: RR[] = [];
+  for (const r of records) if (!out.some((o) => bytesEqual(canonicalRdata(o.type, o.rdata), canonicalRdata(r.type, r.rdata)))) out.push(r);
+  return out;
 }
 
 function dedupeChain(chain: ChainLink[]): ChainLink[] {
