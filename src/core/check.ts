@@ -90,6 +90,12 @@ export interface HostVerdict {
  */
 export async function validateHost(validator: Validator, host: Name, port: number, ctx: VerdictContext = validator.context()): Promise<HostVerdict> {
   const original = tlsaName(host, port, 'tcp') ?? `_${port}._tcp.${host}`;
+  // As soon as the raw address answer shows a CNAME, start the expanded TLSA name's queries too
+  // (RFC 7671 §7 may need them); they are used only if the chain validates.
+  ctx.onLink ??= (target) => {
+    const t = tlsaName(target, port, 'tcp');
+    if (t) validator.prefetch(t, RRType.TLSA, ctx);
+  };
   const [a, aaaa, tlsaOrig] = await Promise.all([
     validator.lookup(host, RRType.A, ctx),
     validator.lookup(host, RRType.AAAA, ctx),

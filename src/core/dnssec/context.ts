@@ -11,6 +11,8 @@ export interface VerdictContext {
   now: number;
   budget: { cryptoOps: number; hashes: number };
   memo: Map<string, Promise<unknown>>;
+  /** Called with each CNAME target seen in a raw answer, before verification (prefetch hook). */
+  onLink?: (target: import('../wire/types').Name) => void;
 }
 
 /** Run `fn` once per key and verdict; concurrent callers share the promise. */

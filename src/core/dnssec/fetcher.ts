@@ -39,10 +39,10 @@ export class Fetcher {
     return p;
   }
 
-  /** Start queries early without waiting (ignored past the budget: prefetch never spends the last queries). */
+  /** Start queries early without waiting (prefetch never spends the last quarter of the budget). */
   prefetch(list: { name: Name; type: number }[]): void {
     for (const q of list) {
-      if (this.sent >= this.maxQueries / 2) return;
+      if (this.sent >= (this.maxQueries * 3) / 4) return;
       void this.get(q.name, q.type);
     }
   }

@@ -19,7 +19,7 @@ import { rrsetOf, type RRset } from './rrset';
 import { verifyRRset } from './rrsig';
 import { canonicalRdata } from './canonical';
 import { bytesEqual } from '../util/encoding';
-import { canonicalName, isSubdomain, labelCount, nameToLabels, labelsToName, namesEqual, parentName } from '../wire/name';
+import { canonicalName, parseName, isSubdomain, labelCount, nameToLabels, labelsToName, namesEqual, parentName } from '../wire/name';
 import { typeToString } from '../wire/present';
 import { Rcode, RRType, type Message, type Name, type NameData, type RR } from '../wire/types';
 
@@ -43,6 +43,8 @@ interface Part {
 
 export class Validator {
   readonly cfg: ChainConfig;
+  /** Verified lookups (secure or insecure, proven negatives included) until their TTL runs out. */
+  readonly answers: TtlCache<LookupResult>;
   private readonly resolver: QueryResolver;
   private readonly clock: () => number;
 
@@ -55,6 +57,7 @@ export class Validator {
       negativeAnchors: (opts.negativeAnchors ?? []).map(canonicalName),
       caches: { zones: new TtlCache(size, this.clock), steps: new TtlCache(size * 4, this.clock) },
     };
+    this.answers = new TtlCache(size * 2, this.clock);
   }
 
   /** A fresh context for one verdict; lookups sharing it share queries and zone verifications. */
@@ -81,16 +84,44 @@ export class Validator {
         const known = this.cfg.caches.steps.get(`kind:${canonicalName(c)}`);
         if (known && known.kind !== 'cut' && known.kind !== 'not-cut') break; // nothing below is needed
         if (!known) list.push({ name: c, type: RRType.DS });
-        if (!known || (known.kind === 'cut' && !this.cfg.caches.zones.get(`zone:${canonicalName(c)}`))) list.push({ name: c, type: RRType.DNSKEY });
+        // Underscore labels (_443._tcp, RFC 8552) are practically never zone cuts: no speculative DNSKEY there.
+        const underscore = c.startsWith('_');
+        if ((!known && !underscore) || (known?.kind === 'cut' && !this.cfg.caches.zones.get(`zone:${canonicalName(c)}`))) list.push({ name: c, type: RRType.DNSKEY });
       }
     }
     ctx.fetcher.prefetch(list);
   }
 
-  async lookup(name: Name, type: number, ctx: VerdictContext = this.context()): Promise<LookupResult> {
+  /**
+   * CNAME/DNAME targets seen in a raw (not yet verified) answer: start their chain queries now,
+   * and tell the caller (validateHost prefetches the target's TLSA). Only speeds things up: what
+   * is used later is verified as always.
+   */
+  private prefetchLinks(msg: Message, qtype: number, ctx: VerdictContext): void {
+    for (const rr of msg.answer) {
+      if (rr.type !== RRType.CNAME && rr.type !== RRType.DNAME) continue;
+      const target = (rr.data as NameData).target;
+      if (rr.type === RRType.CNAME) {
+        this.prefetch(target, qtype, ctx);
+        ctx.onLink?.(target);
+      }
+    }
+  }
+
+  async lookup(nameIn: Name, type: number, ctx: VerdictContext = this.context()): Promise<LookupResult> {
+    const name = parseName(nameIn);
+    if (!name) {
+      return this.result(nameIn, type, 'indeterminate', 'data', [], [], [], { code: 'malformed-answer', message: `not a valid domain name: ${nameIn}` });
+    }
+    const key = `${canonicalName(name)}/${type}`;
+    const cached = this.answers.get(key);
+    if (cached) return cached;
     this.prefetch(name, type, ctx);
     try {
-      return await this.lookupInner(name, type, ctx);
+      const r = await this.lookupInner(name, type, ctx);
+      // Only verified outcomes are reused; bogus and indeterminate are asked again next time.
+      if ((r.state === 'secure' || r.state === 'insecure') && r.ttl > 0) this.answers.set(key, r, r.ttl);
+      return r;
     } catch (e) {
       // Programming errors only; a verdict must still come out, and never a secure one.
       return this.result(name, type, 'indeterminate', 'data', [], [], [], {
@@ -122,6 +153,7 @@ export class Validator {
     const seen = new Set<string>([canonicalName(qname)]);
     let current = qname;
     let res = await ctx.fetcher.get(qname, qtype);
+    if (res.ok) this.prefetchLinks(res.message, qtype, ctx);
     let fresh = true; // `msg` was asked about `current` itself
 
     const finish = (state: SecurityState, result: AnswerClass, records: RR[], reason?: Reason, ttl = Infinity, wildcard?: Name) => {
@@ -174,6 +206,7 @@ export class Validator {
         if (!rrsetOf(msg.answer, current, qtype) && !rrsetOf(msg.answer, current, RRType.CNAME) && !hasDnameAbove(msg, current) && !negativeAbout(msg, current)) {
           this.prefetch(current, qtype, ctx);
           res = await ctx.fetcher.get(current, qtype);
+          if (res.ok) this.prefetchLinks(res.message, qtype, ctx);
           fresh = true;
         }
         continue;
