@@ -46,6 +46,8 @@ export default defineConfig(({ mode }) => {
       webExtension({
         browser,
         manifest: 'manifest.json',
+        // The enforcement block page is reached by redirect only, so the manifest does not list it.
+        additionalInputs: ['src/blocked/index.html'],
         // Never start a browser from the build.
         disableAutoLaunch: true,
         // Validation downloads a JSON schema from the network; there is none here.

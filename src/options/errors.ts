@@ -8,9 +8,11 @@ const MESSAGE_KEYS: Record<OptionsErrorCode, MessageKey> = {
   'url-not-https': 'errorUrlNotHttps',
   'url-credentials': 'errorUrlCredentials',
   'url-fragment': 'errorUrlFragment',
+  'url-not-doh': 'errorUrlNotDoh',
   'secondary-same': 'errorSecondarySame',
   'trust-anchor-empty': 'errorTrustAnchorEmpty',
   'trust-anchor-too-long': 'errorTrustAnchorTooLong',
+  'trust-anchor-invalid': 'errorTrustAnchorInvalid',
   'exclusion-invalid': 'errorExclusionInvalid',
   'exclusion-duplicate': 'errorExclusionDuplicate',
 };
@@ -25,6 +27,7 @@ const FIELDS = {
 
 function text(error: OptionsError, lineNumbers: readonly number[]): string {
   const key = MESSAGE_KEYS[error.code];
+  if (error.code === 'trust-anchor-invalid') return t(key, [String(error.line), error.detail]);
   if (error.field !== 'exclusions') return t(key);
   return t(key, [String(lineNumbers[error.index] ?? error.index + 1), error.value]);
 }

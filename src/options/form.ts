@@ -53,6 +53,44 @@ export function exclusionLines(): { values: string[]; lineNumbers: number[] } {
   return { values, lineNumbers };
 }
 
+/** The enforcement exceptions shown on the page (edited with the remove buttons). */
+let exceptions: string[] = [];
+
+export function currentExceptions(): readonly string[] {
+  return exceptions;
+}
+
+/** Shows the enforcement exceptions, each with a remove button; `onChange` runs after a removal. */
+export function renderExceptions(list: readonly string[], onChange: () => void, label: (host: string) => string): void {
+  exceptions = [...list];
+  const ul = el<HTMLUListElement>('exceptions');
+  ul.replaceChildren(
+    ...exceptions.map((host) => {
+      const li = document.createElement('li');
+      const name = document.createElement('span');
+      name.className = 'mono';
+      name.textContent = host;
+      const remove = document.createElement('button');
+      remove.type = 'button';
+      remove.className = 'link';
+      remove.textContent = '✕';
+      remove.title = label(host);
+      remove.setAttribute('aria-label', label(host));
+      remove.addEventListener('click', () => {
+        renderExceptions(
+          exceptions.filter((h) => h !== host),
+          onChange,
+          label,
+        );
+        onChange();
+      });
+      li.append(name, ' ', remove);
+      return li;
+    }),
+  );
+  el('exceptions-row').hidden = exceptions.length === 0;
+}
+
 function checkbox(id: string): HTMLInputElement {
   return el<HTMLInputElement>(id);
 }
@@ -72,6 +110,8 @@ export function readForm(): Options {
     subrequests: checkbox('subrequests').checked,
     enforcement: checkbox('enforcement').checked,
     privateWindows: checkbox('private-windows').checked,
+    skipTestDomains: checkbox('skip-test-domains').checked,
+    enforcementExceptions: [...exceptions],
   };
 }
 
@@ -87,6 +127,7 @@ export function writeForm(o: Options): void {
   checkbox('subrequests').checked = o.subrequests;
   checkbox('enforcement').checked = o.enforcement;
   checkbox('private-windows').checked = o.privateWindows;
+  checkbox('skip-test-domains').checked = o.skipTestDomains;
   syncVisibility();
 }
 

@@ -4,10 +4,20 @@ import { applyI18n } from '../ui/i18n';
 import { send } from '../ui/send';
 import { render, renderError } from './render';
 
+/**
+ * The tab this popup is about: the active tab of its window, or the `?tabId=` of its URL (the
+ * popup opened as a page, e.g. by the e2e tests or from a keyboard shortcut page).
+ */
+async function targetTabId(): Promise<number | undefined> {
+  const param = new URLSearchParams(location.search).get('tabId');
+  if (param !== null && /^\d+$/.test(param)) return Number(param);
+  const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
+  return tab?.id;
+}
+
 async function main(): Promise<void> {
   applyI18n();
-  const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
-  const tabId = tab?.id;
+  const tabId = await targetTabId();
   if (tabId === undefined) return renderError();
 
   browser.runtime.onMessage.addListener((message: unknown) => {

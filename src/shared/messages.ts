@@ -1,8 +1,81 @@
 /**
- * The message contract between the background and the extension pages (popup, options).
- * Requests go page → background through `runtime.sendMessage`; broadcasts go background → pages.
+ * The message contract between the background and the extension pages (popup, options, block
+ * page). Requests go page → background through `runtime.sendMessage`; broadcasts go
+ * background → pages. Everything here is plain JSON (structured-clone safe).
  */
-import { isDisplayState, type DisplayState } from './display-state';
+import type { DaneState } from '../core/check';
+import type { AnswerClass, ReasonCode, SecurityState } from '../core/dnssec/result';
+import type { SkipReason } from './host-rules';
+import { isDisplayState, type CertComparison, type DisplayState } from './display-state';
+import type { TrustAnchorChoice } from './options';
+
+/** One zone of the chain of trust, as the popup shows it. */
+export interface ChainLinkView {
+  zone: string;
+  state: SecurityState;
+  anchor: boolean;
+  keys: { keyTag: number; algorithm: number; flags: number; sep: boolean }[];
+  ds: { keyTag: number; algorithm: number; digestType: number }[];
+  /** Earliest expiry of the signatures used in this zone, ms since the epoch. */
+  signatureExpiration: number | null;
+  reasonCode: ReasonCode | null;
+}
+
+export interface LookupView {
+  state: SecurityState;
+  result: AnswerClass;
+  /** Records in presentation format (addresses; TLSA "u s m hex"). */
+  records: string[];
+  reasonCode: ReasonCode | null;
+  /** The validator's technical sentence (English, with the RFC rule). */
+  reason: string | null;
+}
+
+/** The certificate the server presented (Firefox only). */
+export interface CertificateView {
+  subject: string;
+  issuer: string;
+  notAfter: string;
+  spkiSha256: string;
+  certSha256: string;
+  /** Certificates in the chain as presented, leaf first. */
+  chainLength: number;
+  /** The browser's own (PKIX) verdict. */
+  pkix: 'valid' | 'invalid' | 'unknown';
+  tlsVersion: string | null;
+  hsts: boolean | null;
+}
+
+/** Everything the popup shows about one checked tab. */
+export interface TabDetails {
+  port: number;
+  https: boolean;
+  address: LookupView;
+  tlsa: LookupView & { name: string; enabled: boolean };
+  /** DANE as decided by DNS and, where the browser lets us see it, the certificate. */
+  dane: {
+    state: DaneState;
+    /** Certificate comparison; 'unavailable' = this browser has no certificate API. */
+    cert: CertComparison | 'unavailable' | 'pending';
+    /** Index into tlsa.records of the record that matched. */
+    matchedRecord: number | null;
+    reason: string | null;
+    pkixUnverified: boolean;
+  };
+  chain: ChainLinkView[];
+  /** Can this browser show the certificate to extensions at all (Firefox: yes, Chrome: no)? */
+  certificateApi: boolean;
+  certificate: CertificateView | null;
+  connection: {
+    /** The address the browser connected to (webRequest `ip`); null until known. */
+    ip: string | null;
+    /** Is `ip` among the validated addresses? null = unknown or not comparable. */
+    matches: boolean | null;
+  };
+  resolver: string;
+  queries: number;
+  elapsedMs: number;
+}
 
 /** What the background knows about one tab. */
 export interface TabState {
@@ -12,13 +85,42 @@ export interface TabState {
   state: DisplayState;
   /** When the current verdict was reached (ms since the epoch); null while checking or off. */
   checkedAt: number | null;
+  /** The top-level URL the state belongs to. */
+  url?: string | null;
+  /** Why the tab is not checked (state 'off'). */
+  skip?: SkipReason | null;
+  details?: TabDetails | null;
+  /** The navigation was blocked by enforcement (Firefox). */
+  blocked?: boolean;
+  /** Why no verdict could be reached at all (e.g. an unusable trust anchor); state is indeterminate. */
+  error?: string | null;
+  /** Sub-requests option: the other hosts the page loaded from, with their DNSSEC state. */
+  others?: { host: string; state: SecurityState | 'checking' }[];
 }
 
-export type Request = { type: 'getTabState'; tabId: number } | { type: 'recheck'; tabId: number };
+/** Result of the options page's "test resolver" (a real validation of the root DNSKEY set). */
+export interface ResolverTestResult {
+  ok: boolean;
+  state: SecurityState | 'error';
+  url: string;
+  keys: number;
+  elapsedMs: number;
+  /** Reason code or error text when not ok. */
+  reasonCode: ReasonCode | null;
+  reason: string | null;
+}
+
+export type Request =
+  | { type: 'getTabState'; tabId: number }
+  | { type: 'recheck'; tabId: number }
+  | { type: 'proceedAnyway'; host: string }
+  | { type: 'testResolver'; url: string; trustAnchor: TrustAnchorChoice };
 
 export interface ResponseMap {
   getTabState: TabState;
   recheck: TabState;
+  proceedAnyway: { ok: boolean };
+  testResolver: ResolverTestResult;
 }
 
 export type ResponseFor<R extends Request> = ResponseMap[R['type']];
@@ -33,8 +135,23 @@ function isTabId(v: unknown): v is number {
   return typeof v === 'number' && Number.isInteger(v) && v >= 0;
 }
 
+function isTrustAnchorChoice(v: unknown): v is TrustAnchorChoice {
+  return isRecord(v) && (v.kind === 'builtin' || (v.kind === 'custom' && typeof v.text === 'string'));
+}
+
 export function isRequest(v: unknown): v is Request {
-  return isRecord(v) && (v.type === 'getTabState' || v.type === 'recheck') && isTabId(v.tabId);
+  if (!isRecord(v)) return false;
+  switch (v.type) {
+    case 'getTabState':
+    case 'recheck':
+      return isTabId(v.tabId);
+    case 'proceedAnyway':
+      return typeof v.host === 'string' && v.host.length > 0 && v.host.length <= 253;
+    case 'testResolver':
+      return typeof v.url === 'string' && v.url.length <= 2048 && isTrustAnchorChoice(v.trustAnchor);
+    default:
+      return false;
+  }
 }
 
 export function isTabState(v: unknown): v is TabState {
@@ -43,7 +160,9 @@ export function isTabState(v: unknown): v is TabState {
     isTabId(v.tabId) &&
     (v.host === null || typeof v.host === 'string') &&
     isDisplayState(v.state) &&
-    (v.checkedAt === null || typeof v.checkedAt === 'number')
+    (v.checkedAt === null || typeof v.checkedAt === 'number') &&
+    (v.url === undefined || v.url === null || typeof v.url === 'string') &&
+    (v.details === undefined || v.details === null || isRecord(v.details))
   );
 }
 

@@ -9,7 +9,9 @@ import {
   migrateOptions,
   normalizeExclusion,
   resolverUrl,
+  resolverUrls,
   validateOptions,
+  withEnforcementException,
   type Options,
 } from './options';
 
@@ -192,5 +194,77 @@ describe('validateOptions', () => {
       { field: 'exclusions', code: 'exclusion-invalid', index: 1, value: 'bad host' },
       { field: 'exclusions', code: 'exclusion-duplicate', index: 2, value: 'EXAMPLE.org.' },
     ]);
+  });
+});
+
+describe('version 2 fields', () => {
+  it('migrates a version-1 object: test domains skipped, no exceptions', () => {
+    const v1 = { version: 1, resolver: { kind: 'preset', id: 'quad9' }, enforcement: true };
+    expect(migrateOptions(v1)).toEqual({
+      ...defaultOptions(),
+      resolver: { kind: 'preset', id: 'quad9' },
+      enforcement: true,
+    });
+    expect(defaultOptions().skipTestDomains).toBe(true);
+    expect(defaultOptions().enforcementExceptions).toEqual([]);
+  });
+
+  it('keeps only valid, normalized, distinct exception hosts (no wildcards)', () => {
+    const o = migrateOptions({ version: 2, enforcementExceptions: ['WWW.Example.org.', 'www.example.org', '*.x.org', 'bad host', 7] });
+    expect(o.enforcementExceptions).toEqual(['www.example.org']);
+  });
+
+  it('keeps skipTestDomains off when stored off', () => {
+    expect(migrateOptions({ version: 2, skipTestDomains: false }).skipTestDomains).toBe(false);
+    expect(migrateOptions({ version: 2, skipTestDomains: 'no' }).skipTestDomains).toBe(true);
+  });
+});
+
+describe('resolverUrls', () => {
+  it('lists the primary, then a different secondary', () => {
+    expect(resolverUrls(defaultOptions())).toEqual([RESOLVER_PRESETS.cloudflare.url, RESOLVER_PRESETS.quad9.url]);
+    expect(resolverUrls({ ...defaultOptions(), secondaryResolver: null })).toEqual([RESOLVER_PRESETS.cloudflare.url]);
+    const same: Options = { ...defaultOptions(), secondaryResolver: { kind: 'custom', url: RESOLVER_PRESETS.cloudflare.url } };
+    expect(resolverUrls(same)).toEqual([RESOLVER_PRESETS.cloudflare.url]);
+  });
+});
+
+describe('withEnforcementException', () => {
+  it('adds a normalized host once and leaves the input unchanged', () => {
+    const o = defaultOptions();
+    const a = withEnforcementException(o, 'WWW.Example.org');
+    expect(a.enforcementExceptions).toEqual(['www.example.org']);
+    expect(o.enforcementExceptions).toEqual([]);
+    expect(withEnforcementException(a, 'www.example.org.').enforcementExceptions).toEqual(['www.example.org']);
+  });
+
+  it('ignores what is not a host name', () => {
+    expect(withEnforcementException(defaultOptions(), 'not a host').enforcementExceptions).toEqual([]);
+    expect(withEnforcementException(defaultOptions(), '*.example.org').enforcementExceptions).toEqual([]);
+  });
+});
+
+describe('validateOptions: DoH URL and trust anchor parsing', () => {
+  const base = defaultOptions();
+
+  it('applies the DoH client rules to custom resolver URLs', () => {
+    for (const url of ['https://doh.example/', 'https://doh.example', 'https://doh.example/q?dns=AAAB', 'https://doh.example/{x}']) {
+      expect(validateOptions({ ...base, resolver: { kind: 'custom', url } }), url).toEqual([{ field: 'resolver', code: 'url-not-doh' }]);
+    }
+    expect(validateOptions({ ...base, resolver: { kind: 'custom', url: 'https://127.0.54.2:443/dns-query' } })).toEqual([]);
+  });
+
+  it('reports trust anchor lines that do not parse, with line numbers', () => {
+    const errors = validateOptions({ ...base, trustAnchor: { kind: 'custom', text: '; comment\n. IN A 192.0.2.1\n' } });
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ field: 'trustAnchor', code: 'trust-anchor-invalid', line: 2 });
+  });
+
+  it('accepts the IANA root DS records as a custom anchor', () => {
+    const text = [
+      '. IN DS 20326 8 2 E06D44B80B8F1D39A95C0B0D7C65D08458E880409BBC683457104237C7F8EC8D',
+      '. IN DS 38696 8 2 683D2D0ACB8C9B712A1948B27F741219298D0A450D612C483AF444A4C0FB2B16',
+    ].join('\n');
+    expect(validateOptions({ ...base, trustAnchor: { kind: 'custom', text } })).toEqual([]);
   });
 });

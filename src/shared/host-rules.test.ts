@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hostToCheck, isExcluded, skipReasonForHost, targetFor, type HostRules } from './host-to-check';
+import { hostToCheck, isExcluded, skipReasonForHost, targetFor, type HostRules } from './host-rules';
 
 const defaults: HostRules = { exclusions: [], skipTestDomains: true, privateWindows: false };
 const testWorld: HostRules = { ...defaults, skipTestDomains: false };

@@ -8,7 +8,7 @@
  * turn it off. User exclusions come last: "example.org" or "*.example.org" (which covers
  * example.org itself and every name below it).
  */
-import { normalizeExclusion } from '../shared/options';
+import { normalizeExclusion } from './options';
 
 /** Suffixes that are never looked up (a name equal to one of them is covered as well). */
 export const SPECIAL_USE_SUFFIXES = [

@@ -1,0 +1,144 @@
+/**
+ * Turns what the background knows about one navigation (validated DNS facts, the connected
+ * address, the certificate comparison) into the popup's `TabDetails` and the toolbar's
+ * `DisplayState`. Pure: no browser API.
+ */
+import { addressMismatch, daneBeforeConnect, daneFromMatch, type DaneState } from '../core/check';
+import type { CertInfo, DaneMatch, PkixVerdict } from '../core/dane/match';
+import type { LookupSummary } from '../core/check';
+import { displayStateFor, type CertComparison, type DisplayState } from '../shared/display-state';
+import type { CertificateView, ChainLinkView, LookupView, TabDetails } from '../shared/messages';
+import type { HostCheck } from './engine';
+
+/** What the browser told us about the TLS connection (Firefox's webRequest.getSecurityInfo). */
+export interface TlsInfo {
+  /** DER certificates as presented, leaf first. */
+  certs: Uint8Array[];
+  pkix: PkixVerdict;
+  tlsVersion: string | null;
+  hsts: boolean | null;
+}
+
+/** The certificate comparison of one navigation, once done. */
+export interface CertOutcome {
+  match: DaneMatch;
+  leaf: CertInfo | null;
+}
+
+export interface NavigationFacts {
+  check: HostCheck;
+  https: boolean;
+  /** The browser can show us the certificate (Firefox). */
+  certApi: boolean;
+  ip: string | null;
+  tls: TlsInfo | null;
+  /** null while the comparison has not happened (or cannot). */
+  cert: CertOutcome | null;
+}
+
+function lookupView(s: LookupSummary): LookupView {
+  return {
+    state: s.state,
+    result: s.result,
+    records: s.records,
+    reasonCode: s.reasonCode ?? null,
+    reason: s.reason ?? null,
+  };
+}
+
+function comparisonOf(m: DaneMatch): CertComparison {
+  switch (m.state) {
+    case 'match':
+      return 'match';
+    case 'mismatch':
+      return 'mismatch';
+    case 'no-usable-tlsa':
+      return 'no-usable';
+    case 'error':
+      return 'error';
+  }
+}
+
+/** Does the DANE outcome depend on the certificate (TLSA records present and secure)? */
+export function needsCertificate(check: HostCheck): boolean {
+  return check.tlsaEnabled && daneBeforeConnect(check.result) === null;
+}
+
+export function buildDetails(f: NavigationFacts): { details: TabDetails; state: DisplayState } {
+  const { check } = f;
+  const r = check.result;
+  let dane: DaneState = 'not-checked';
+  let daneReason: string | null = null;
+  let cert: TabDetails['dane']['cert'] = null;
+  let matchedRecord: number | null = null;
+  let pkixUnverified = false;
+  if (check.tlsaEnabled) {
+    const before = daneBeforeConnect(r);
+    if (before) {
+      dane = before.dane;
+      daneReason = before.reason;
+    } else if (!f.https) {
+      daneReason = 'plain HTTP: no certificate to compare';
+    } else if (!f.certApi) {
+      cert = 'unavailable';
+    } else if (!f.cert) {
+      cert = 'pending';
+    } else {
+      const d = daneFromMatch(f.cert.match);
+      dane = d.dane;
+      daneReason = d.reason ?? null;
+      cert = comparisonOf(f.cert.match);
+      if (f.cert.match.state === 'match') {
+        matchedRecord = f.cert.match.recordIndex;
+        pkixUnverified = f.cert.match.pkixUnverified === true;
+      }
+    }
+  }
+
+  const mismatch = addressMismatch(f.ip ?? undefined, check.verdict);
+  const addressMatch = mismatch === null ? null : !mismatch;
+
+  const chain: ChainLinkView[] = r.chain.map((l) => ({
+    zone: l.zone,
+    state: l.state,
+    anchor: l.anchor === true,
+    keys: l.keys.map((k) => ({ keyTag: k.keyTag, algorithm: k.algorithm, flags: k.flags, sep: k.sep })),
+    ds: l.ds.map((d) => ({ keyTag: d.keyTag, algorithm: d.algorithm, digestType: d.digestType })),
+    signatureExpiration: l.signatureExpiration === undefined ? null : l.signatureExpiration * 1000,
+    reasonCode: l.reason?.code ?? null,
+  }));
+
+  let certificate: CertificateView | null = null;
+  if (f.tls && f.tls.certs.length > 0) {
+    const leaf = f.cert?.leaf ?? null;
+    certificate = {
+      subject: leaf?.subject ?? '',
+      issuer: leaf?.issuer ?? '',
+      notAfter: leaf?.notAfter ?? '',
+      spkiSha256: leaf?.spkiSha256 ?? '',
+      certSha256: leaf?.certSha256 ?? '',
+      chainLength: f.tls.certs.length,
+      pkix: f.tls.pkix,
+      tlsVersion: f.tls.tlsVersion,
+      hsts: f.tls.hsts,
+    };
+  }
+
+  const details: TabDetails = {
+    port: check.port,
+    https: f.https,
+    address: lookupView(r.address),
+    tlsa: { ...lookupView(r.tlsa), name: r.tlsa.name, enabled: check.tlsaEnabled },
+    dane: { state: dane, cert, matchedRecord, reason: daneReason, pkixUnverified },
+    chain,
+    certificate,
+    connection: { ip: f.ip, matches: addressMatch },
+    certificateApi: f.certApi,
+    resolver: check.resolvers[0] ?? '',
+    queries: r.queries,
+    elapsedMs: r.elapsedMs,
+  };
+  const comparison: CertComparison = cert === 'unavailable' || cert === 'pending' ? null : cert;
+  const state = displayStateFor(r, { tlsaEnabled: check.tlsaEnabled, cert: comparison, addressMatch });
+  return { details, state };
+}

@@ -1,0 +1,175 @@
+/**
+ * The validation engine of the background: one `Validator` (with its caches) for the current
+ * resolver and trust anchor settings, rebuilt when they change, and a per-host verdict cache
+ * honouring the validated TTLs. Browser-independent: `fetch` and the clock are injected.
+ */
+import { toCheckResult, validateHost, type CheckResult, type HostVerdict } from '../core/check';
+import { BUILTIN_ANCHORS, parseTrustAnchors, type TrustAnchor } from '../core/dnssec/anchors';
+import type { LookupResult } from '../core/dnssec/result';
+import { Validator } from '../core/dnssec/validator';
+import { DohClient, type FetchLike } from '../core/transport/doh';
+import { tlsaName } from '../core/dane/names';
+import { parseName } from '../core/wire/name';
+import { RRType, type TLSAData } from '../core/wire/types';
+import type { ResolverTestResult } from '../shared/messages';
+import { resolverUrls, type Options, type TrustAnchorChoice } from '../shared/options';
+
+/** One host's validated DNS facts. */
+export interface HostCheck {
+  host: string;
+  port: number;
+  result: CheckResult;
+  verdict: HostVerdict;
+  /** The TLSA RRset (validated state in result.tlsa.state), as data for matchTlsa. */
+  tlsaRecords: TLSAData[];
+  tlsaEnabled: boolean;
+  /** The resolver URLs asked (primary first). */
+  resolvers: string[];
+  checkedAt: number;
+}
+
+/** Bounds of the per-host cache lifetime (the validated TTLs decide within them). */
+export const CACHE_MIN_MS = 30_000;
+export const CACHE_MAX_MS = 3_600_000;
+/** A verdict that could not be reached is retried soon. */
+export const CACHE_FAILURE_MS = 5_000;
+const CACHE_ENTRIES = 512;
+
+export function anchorsFor(choice: TrustAnchorChoice): { anchors: readonly TrustAnchor[] } | { error: string } {
+  if (choice.kind === 'builtin') return { anchors: BUILTIN_ANCHORS };
+  const parsed = parseTrustAnchors(choice.text);
+  if (!parsed.ok) return { error: parsed.errors.map((e) => `line ${e.line}: ${e.message}`).join('; ') };
+  return { anchors: parsed.anchors };
+}
+
+/** How long a host check may be reused, from the TTLs of its lookups. Pure. */
+export function cacheLifetimeMs(lookups: readonly Pick<LookupResult, 'state' | 'ttl'>[]): number {
+  if (lookups.some((l) => l.state === 'indeterminate')) return CACHE_FAILURE_MS;
+  const ttl = Math.min(...lookups.map((l) => l.ttl)) * 1000;
+  if (!Number.isFinite(ttl)) return CACHE_MIN_MS;
+  return Math.min(CACHE_MAX_MS, Math.max(CACHE_MIN_MS, ttl));
+}
+
+/** A TLSA verdict for when TLSA checking is off: no query is sent. */
+function tlsaNotAsked(name: string): LookupResult {
+  return { name, type: RRType.TLSA, state: 'insecure', result: 'nodata', records: [], links: [], chain: [], ttl: Infinity };
+}
+
+interface Configured {
+  key: string;
+  validator: Validator | null;
+  anchorError: string | null;
+  urls: string[];
+  tlsa: boolean;
+}
+
+export class Engine {
+  private configured: Configured | null = null;
+  private readonly cache = new Map<string, { promise: Promise<HostCheck>; expires: number }>();
+  private readonly fetchFn: FetchLike | undefined;
+  private readonly now: () => number;
+
+  constructor(deps: { fetch?: FetchLike; now?: () => number } = {}) {
+    this.fetchFn = deps.fetch;
+    this.now = deps.now ?? (() => Date.now());
+  }
+
+  /**
+   * Applies the options; the validator (and every cache) is rebuilt only when they changed, or
+   * always with `fresh` (a user's "check again": nothing learnt before is reused).
+   */
+  configure(o: Options, fresh = false): void {
+    const urls = resolverUrls(o);
+    const key = JSON.stringify([urls, o.trustAnchor, o.tlsa]);
+    if (this.configured?.key === key && !fresh) return;
+    this.cache.clear();
+    const anchors = anchorsFor(o.trustAnchor);
+    let validator: Validator | null = null;
+    let anchorError: string | null = null;
+    if ('error' in anchors) {
+      anchorError = anchors.error;
+    } else {
+      const resolver = new DohClient({ urls, fetch: this.fetchFn, timeoutMs: 5000, retries: 1 });
+      validator = new Validator({ resolver, anchors: anchors.anchors, now: this.now });
+    }
+    this.configured = { key, validator, anchorError, urls, tlsa: o.tlsa };
+  }
+
+
+  /** The host's validated DNS facts, from the cache while its TTL lasts. Rejects when misconfigured. */
+  check(host: string, port: number, opts: { fresh?: boolean } = {}): Promise<HostCheck> {
+    const c = this.configured;
+    if (!c) return Promise.reject(new Error('engine not configured'));
+    if (c.anchorError) return Promise.reject(new Error(`trust anchor unusable: ${c.anchorError}`));
+    const key = `${host}:${port}`;
+    const hit = this.cache.get(key);
+    if (hit && !opts.fresh && hit.expires > this.now()) return hit.promise;
+    const entry = { promise: this.run(c, host, port), expires: Infinity };
+    this.cache.set(key, entry);
+    if (this.cache.size > CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value as string);
+    entry.promise.then(
+      (r) => {
+        entry.expires = this.now() + cacheLifetimeMs([r.verdict.a, r.verdict.aaaa, r.verdict.tlsa]);
+      },
+      () => {
+        if (this.cache.get(key) === entry) this.cache.delete(key);
+      },
+    );
+    return entry.promise;
+  }
+
+  private async run(c: Configured, host: string, port: number): Promise<HostCheck> {
+    const validator = c.validator!;
+    const name = parseName(host);
+    if (!name) throw new Error(`not a DNS name: ${host}`);
+    const started = this.now();
+    let verdict: HostVerdict;
+    if (c.tlsa) {
+      verdict = await validateHost(validator, name, port);
+    } else {
+      const ctx = validator.context();
+      const [a, aaaa] = await Promise.all([validator.lookup(name, RRType.A, ctx), validator.lookup(name, RRType.AAAA, ctx)]);
+      const tName = tlsaName(name, port, 'tcp') ?? `_${port}._tcp.${name}`;
+      verdict = { a, aaaa, tlsa: tlsaNotAsked(tName), tlsaName: tName, ctx };
+    }
+    const result = toCheckResult(host, port, verdict, this.now() - started);
+    const tlsaRecords = verdict.tlsa.records.filter((r) => r.data.kind === 'TLSA').map((r) => r.data as TLSAData);
+    return { host, port, result, verdict, tlsaRecords, tlsaEnabled: c.tlsa, resolvers: c.urls, checkedAt: this.now() };
+  }
+
+  /**
+   * The options page's "test resolver": validates the root DNSKEY set through `url` with the given
+   * trust anchor, with fresh caches. Secure means the resolver delivers usable DNSSEC data.
+   */
+  async testResolver(url: string, choice: TrustAnchorChoice): Promise<ResolverTestResult> {
+    const started = this.now();
+    const fail = (reason: string): ResolverTestResult => ({
+      ok: false,
+      state: 'error',
+      url,
+      keys: 0,
+      elapsedMs: this.now() - started,
+      reasonCode: null,
+      reason,
+    });
+    const anchors = anchorsFor(choice);
+    if ('error' in anchors) return fail(anchors.error);
+    let resolver: DohClient;
+    try {
+      resolver = new DohClient({ urls: [url], fetch: this.fetchFn, timeoutMs: 5000, retries: 0 });
+    } catch (e) {
+      return fail(e instanceof Error ? e.message : String(e));
+    }
+    const validator = new Validator({ resolver, anchors: anchors.anchors, now: this.now });
+    const r = await validator.lookup('.', RRType.DNSKEY);
+    return {
+      ok: r.state === 'secure',
+      state: r.state,
+      url,
+      keys: r.records.length,
+      elapsedMs: this.now() - started,
+      reasonCode: r.reason?.code ?? null,
+      reason: r.reason?.message ?? null,
+    };
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * The two plain sentences of the popup, as message keys: what DNSSEC says about the domain and
+ * what DANE/TLSA says about the server's certificate. Pure (no browser API), so it is unit-tested.
+ */
+import type { SkipReason } from '../shared/host-rules';
+import type { MessageKey } from '../shared/message-key';
+import type { TabDetails, TabState } from '../shared/messages';
+
+const SKIP: Record<SkipReason, MessageKey> = {
+  'not-web': 'skipNotWeb',
+  'ip-literal': 'skipIpLiteral',
+  'single-label': 'skipSingleLabel',
+  'special-use': 'skipSpecialUse',
+  'test-domain': 'skipTestDomain',
+  excluded: 'skipExcluded',
+  'private-window': 'skipPrivateWindow',
+};
+
+export function dnssecKey(d: TabDetails): MessageKey {
+  switch (d.address.state) {
+    case 'secure':
+      return d.address.result === 'data' ? 'dnssecSecure' : 'dnssecSecureNoData';
+    case 'insecure':
+      return 'dnssecInsecure';
+    case 'bogus':
+      return 'dnssecBogus';
+    case 'indeterminate':
+      return 'dnssecIndeterminate';
+  }
+}
+
+export function tlsaKey(d: TabDetails): MessageKey {
+  const { tlsa, dane } = d;
+  if (!tlsa.enabled) return 'tlsaOff';
+  if (tlsa.state === 'bogus') return 'tlsaBogus';
+  if (tlsa.state === 'indeterminate') return 'tlsaIndeterminate';
+  if (tlsa.state === 'insecure') return 'tlsaInsecure';
+  if (tlsa.result !== 'data') return 'tlsaNone';
+  if (!d.https) return 'tlsaHttp';
+  switch (dane.cert) {
+    case 'match':
+      return 'tlsaMatch';
+    case 'mismatch':
+      return 'tlsaMismatch';
+    case 'no-usable':
+      return 'tlsaNoUsable';
+    case 'error':
+      return 'tlsaCertError';
+    case 'unavailable':
+      return 'tlsaUnavailable';
+    case 'pending':
+      return d.certificate ? 'tlsaPending' : 'tlsaNotSeen';
+    case null:
+      // Signed TLSA records, but the DNS alone decided (e.g. bogus or failed address lookup).
+      return 'tlsaIndeterminate';
+  }
+}
+
+/** The sentence keys for a tab; null when there is nothing to say (no host at all). */
+export function sentenceKeys(state: TabState): { dnssec: MessageKey; tlsa: MessageKey | null } | null {
+  if (state.state === 'off') return state.skip && state.skip !== 'not-web' ? { dnssec: SKIP[state.skip], tlsa: null } : null;
+  if (state.state === 'checking' || !state.details) {
+    return state.host ? { dnssec: 'dnssecChecking', tlsa: null } : null;
+  }
+  return { dnssec: dnssecKey(state.details), tlsa: tlsaKey(state.details) };
+}
