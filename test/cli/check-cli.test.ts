@@ -68,6 +68,29 @@ describe('check CLI contract', () => {
     expect(r.stderr).toMatch(/unreachable/);
   });
 
+  test('--now inside an expired zone\'s old validity window makes it secure again', async () => {
+    // expired.test is signed for [start − 20 days, start − 1 day] (test/world/build.mjs); its parents
+    // only from start − 1 day, so anchor at expired.test itself (its DS, validated now).
+    const ds = JSON.parse((await check(['expired.test', '--type', 'DS', '--resolver', resolver, '--trust-anchor', world.trustAnchor.zone, '--json'])).stdout);
+    expect(ds.state).toBe('secure');
+    const anchor = join(mkdtempSync(join(tmpdir(), 'anchor-')), 'expired.zone');
+    writeFileSync(anchor, ds.records.map((r: string) => `expired.test. IN DS ${r}`).join('\n') + '\n');
+    const args = ['www.expired.test', '--type', 'A', '--resolver', resolver, '--trust-anchor', anchor, '--json'];
+    const tenDaysAgo = new Date(Date.parse(world.startedAt) - 10 * 86_400_000).toISOString();
+    const [nowRun, then] = await Promise.all([check(args), check([...args, '--now', tenDaysAgo])]);
+    expect([JSON.parse(nowRun.stdout).state, JSON.parse(nowRun.stdout).reasonCode]).toEqual(['bogus', 'signature-expired']);
+    expect(JSON.parse(then.stdout).state).toBe('secure');
+  });
+
+  test('--connect to a validated address where nothing listens: indeterminate with the reason', async () => {
+    const r = await check(['h0.bench.test', '--resolver', resolver, '--trust-anchor', world.trustAnchor.zone, '--json', '--connect']);
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.tlsa.state).toBe('secure');
+    expect(j.dane).toBe('indeterminate');
+    expect(j.daneReason).toMatch(/TLS connection .* (failed|timed out)/);
+  });
+
   test('--now inside the validity window keeps an answer secure; after it, bogus', async () => {
     const args = ['www.alg13.test', '--resolver', resolver, '--trust-anchor', world.trustAnchor.zone, '--json'];
     const later = new Date(Date.parse(world.sigExpiration) + 86_400_000).toISOString();
@@ -89,6 +112,9 @@ describe('check --type: any record type, like delv (issue #10)', () => {
     ['www.expired.test', 'TXT', 'bogus', 'nodata'],
     ['www.expired.test', 'A', 'bogus', 'data'],
     ['expired.test', 'DS', 'secure', 'data'],
+    ['insecure.test', 'MX', 'insecure', 'nodata'],
+    ['expired.test', 'MX', 'bogus', 'nodata'],
+    ['txt.insecure.test', 'DS', 'insecure', 'nodata'],
   ])('%s %s → %s %s', async (name, type, state, result) => {
     const r = await check([name, '--type', type, '--resolver', resolver, '--trust-anchor', world.trustAnchor.zone, '--json']);
     expect(r.code, r.stderr).toBe(0);
