@@ -1,11 +1,11 @@
 /**
  * X.509 certificate parsing for DANE (RFC 6698). Wraps @peculiar/x509, which needs the
- * `reflect-metadata` polyfill loaded first. Pure TypeScript: the only platform API used is
+ * Reflect metadata functions loaded first (our shim, ./reflect-metadata.ts). Pure TypeScript: the only platform API used is
  * `crypto.subtle` (available in an MV3 service worker and in Node 20).
  *
  * Nothing here throws for malformed input: unparseable DER gives `null`.
  */
-import 'reflect-metadata';
+import './reflect-metadata';
 import { BasicConstraintsExtension, PublicKey, SubjectAlternativeNameExtension, X509Certificate } from '@peculiar/x509';
 import { toHex } from '../util/encoding';
 
