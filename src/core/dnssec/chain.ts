@@ -21,7 +21,7 @@ import { keyTag } from './keytag';
 import { LIMITS } from './limits';
 import type { ChainLink, Reason, SecurityState } from './result';
 import { rrsetOf, rrsetsOfTypes, type RRset } from './rrset';
-import { verifyRRset } from './rrsig';
+import { verifyRRsetOnce } from './verify-once';
 import { bytesEqual } from '../util/encoding';
 import { ancestors, canonicalName, isSubdomain, labelCount, namesEqual } from '../wire/name';
 import { Rcode, RRType, type DNSKEYData, type DSData, type Message, type Name, type RR } from '../wire/types';
@@ -156,7 +156,7 @@ async function dsStepUncached(name: Name, parent: SecureZone, ctx: VerdictContex
   const ds = rrsetOf(msg.answer, name, RRType.DS);
   if (ds) {
     // RFC 4035 §5.2: the DS RRset must be authenticated with the parent's keys.
-    const v = await verifyRRset(ds.records, ds.sigs, parent.keys, parent.zone, ctx);
+    const v = await verifyRRsetOnce(ds.records, ds.sigs, parent.keys, parent.zone, ctx);
     if (!v.ok) return end(parent, name, 'bogus', v.reason);
     const zone = await authenticateKeys(name, ds.records.map((r) => r.data as DSData), [], parent.chain, ctx, false, v.ttl, v.expiration);
     if (zone.state === 'secure') return { kind: 'cut', zone };
@@ -166,7 +166,7 @@ async function dsStepUncached(name: Name, parent: SecureZone, ctx: VerdictContex
   // A CNAME at the name (RFC 1034 §3.6.2): it cannot be a delegation point; keep walking.
   const cname = rrsetOf(msg.answer, name, RRType.CNAME);
   if (cname) {
-    const v = await verifyRRset(cname.records, cname.sigs, parent.keys, parent.zone, ctx);
+    const v = await verifyRRsetOnce(cname.records, cname.sigs, parent.keys, parent.zone, ctx);
     if (!v.ok) return end(parent, name, 'bogus', v.reason);
     if (v.wildcard) {
       // RFC 4035 §5.3.4: an expanded CNAME needs the proof that the name itself does not exist.
@@ -183,7 +183,7 @@ async function dsStepUncached(name: Name, parent: SecureZone, ctx: VerdictContex
   const dname = msg.answer.find((rr) => rr.type === RRType.DNAME && isSubdomain(name, rr.name) && !namesEqual(name, rr.name));
   if (dname) {
     const set = rrsetOf(msg.answer, dname.name, RRType.DNAME)!;
-    const v = await verifyRRset(set.records, set.sigs, parent.keys, parent.zone, ctx);
+    const v = await verifyRRsetOnce(set.records, set.sigs, parent.keys, parent.zone, ctx);
     if (!v.ok) return end(parent, name, 'bogus', v.reason);
     return { kind: 'stop', ttl: v.ttl };
   }
@@ -247,7 +247,7 @@ export async function verifiedDenial(
   let failure: Reason | undefined;
   for (const set of sets.slice(0, LIMITS.maxSignaturesPerRRset)) {
     if (!isSubdomain(set.name, zone.zone)) continue;
-    const v = await verifyRRset(set.records, set.sigs, zone.keys, zone.zone, ctx);
+    const v = await verifyRRsetOnce(set.records, set.sigs, zone.keys, zone.zone, ctx);
     if (v.ok && v.wildcard) {
       // An NSEC/NSEC3 synthesized from a wildcard owner proves nothing about other names
       // (RFC 4592 §4.5 and §4.7, RFC 4035 §5.3.4): never use it for a denial.
@@ -357,7 +357,7 @@ async function authenticateKeys(
   }
   // The DNSKEY RRset must be signed by one of the trusted keys (RFC 4035 §5.2). A revoked key
   // (RFC 5011 §2.1) may only sign this RRset; verifyRRset enforces that for other RRsets.
-  const v = await verifyRRset(set.records, set.sigs, trusted, zone, ctx);
+  const v = await verifyRRsetOnce(set.records, set.sigs, trusted, zone, ctx);
   if (!v.ok) return fail(v.unsupported ? 'insecure' : 'bogus', v.reason, keyLinks);
   const zoneKeys = keys.filter((k) => (k.data.flags & DNSKEY_FLAG_ZONE) !== 0 && !(k.data.flags & DNSKEY_FLAG_REVOKE));
   const ttl = Math.min(v.ttl, dsTtl);

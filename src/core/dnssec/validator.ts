@@ -16,7 +16,7 @@ import { Fetcher, type QueryResolver } from './fetcher';
 import { LIMITS } from './limits';
 import { worstState, type AnswerClass, type ChainLink, type LookupResult, type Reason, type SecurityState } from './result';
 import { rrsetOf, type RRset } from './rrset';
-import { verifyRRset } from './rrsig';
+import { verifyRRsetOnce } from './verify-once';
 import { canonicalRdata } from './canonical';
 import { bytesEqual } from '../util/encoding';
 import { canonicalName, parseName, isSubdomain, labelCount, nameToLabels, labelsToName, namesEqual, parentName } from '../wire/name';
@@ -239,7 +239,7 @@ export class Validator {
     const holder = set.type === RRType.DS ? parentName(set.name) ?? '.' : set.name;
     const zone = await zoneFor(this.cfg, holder, ctx);
     if (zone.state !== 'secure') return { state: zone.state, reason: zone.reason, chain: zone.chain, ttl: zone.ttl, labels: 0 };
-    const v = await verifyRRset(set.records, set.sigs, zone.keys, zone.zone, ctx);
+    const v = await verifyRRsetOnce(set.records, set.sigs, zone.keys, zone.zone, ctx);
     if (!v.ok) return { state: 'bogus', reason: v.reason, chain: zone.chain, ttl: 0, labels: 0 };
     return { state: 'secure', chain: zone.chain, ttl: Math.min(v.ttl, zone.ttl), wildcard: v.wildcard ?? undefined, labels: v.sig.data.labels, zone };
   }

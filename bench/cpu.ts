@@ -1,0 +1,70 @@
+/**
+ * CPU per cold verdict without any network: the test world's real answers (the replay fixture of
+ * the validator's unit tests) served from memory, a fresh Validator per verdict, pinned clock.
+ * What remains is our own work: wire parsing, canonical forms, WebCrypto verification, proofs.
+ *
+ *   npx tsx bench/cpu.ts        (also part of `npm run bench`)
+ */
+import { readFileSync } from 'node:fs';
+import { validateHost } from '../src/core/check';
+import { parseTrustAnchors } from '../src/core/dnssec/anchors';
+import type { QueryResolver } from '../src/core/dnssec/fetcher';
+import { LIMITS } from '../src/core/dnssec/limits';
+import { Validator } from '../src/core/dnssec/validator';
+import type { DohResult } from '../src/core/transport/doh';
+import { fromBase64 } from '../src/core/util/encoding';
+import { canonicalName, parseName } from '../src/core/wire/name';
+import { parseMessage } from '../src/core/wire/packet';
+
+export interface CpuRow {
+  case: string;
+  host: string;
+  cpuMsPerVerdict: number;
+  wallMsPerVerdict: number;
+  cryptoOps: number;
+  queries: number;
+  state: string;
+}
+
+export async function cpuPerVerdict(runs = 100): Promise<CpuRow[]> {
+  const fx = JSON.parse(readFileSync(new URL('../src/core/dnssec/fixtures/replay/world.json', import.meta.url), 'utf8'));
+  const parsed = parseTrustAnchors(fx.anchor);
+  if (!parsed.ok) throw new Error('replay fixture anchor does not parse');
+  const now = Date.parse(fx.recordedAt);
+  // Raw bytes are kept, parsing happens per query as with a real resolver.
+  const bytes = new Map<string, Uint8Array>(Object.entries(fx.responses as Record<string, string>).map(([k, v]) => [k, fromBase64(v)!]));
+  const resolver: QueryResolver = {
+    async query(name, type): Promise<DohResult> {
+      const b = bytes.get(`${canonicalName(name)}/${type}`);
+      if (!b) return { ok: false, error: { kind: 'network', message: 'not recorded', url: 'replay:' } };
+      return { ok: true, message: parseMessage(b), bytes: b, elapsedMs: 0, url: 'replay:' };
+    },
+  };
+  const rows: CpuRow[] = [];
+  for (const c of fx.cases as { id: string; host: string; port: number }[]) {
+    const host = parseName(c.host)!;
+    const once = () => validateHost(new Validator({ resolver, anchors: parsed.anchors, now: () => now }), host, c.port);
+    for (let i = 0; i < 10; i++) await once(); // warm JIT and the imported-key cache
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    for (let i = 0; i < runs; i++) await once();
+    const cpu = process.cpuUsage(c0);
+    const wall = performance.now() - t0;
+    const last = await once();
+    rows.push({
+      case: c.id,
+      host: c.host,
+      cpuMsPerVerdict: Math.round(((cpu.user + cpu.system) / 1000 / runs) * 100) / 100,
+      wallMsPerVerdict: Math.round((wall / runs) * 100) / 100,
+      cryptoOps: LIMITS.maxCryptoOpsPerVerdict - last.ctx.budget.cryptoOps,
+      queries: last.ctx.fetcher.sent,
+      state: `${last.a.state}/${last.tlsa.state}`,
+    });
+  }
+  return rows;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const rows = await cpuPerVerdict(Number(process.env.RUNS ?? 100));
+  for (const r of rows) console.log(`${r.case.padEnd(28)} ${String(r.cpuMsPerVerdict).padStart(6)} ms CPU  ${String(r.wallMsPerVerdict).padStart(6)} ms wall  ${String(r.cryptoOps).padStart(3)} crypto ops  ${String(r.queries).padStart(3)} queries  ${r.state}`);
+}
