@@ -15,7 +15,8 @@ const keyIds = new WeakMap<readonly RR[], string>();
 function idOf(records: readonly RR[]): string {
   let id = keyIds.get(records);
   if (id === undefined) {
-    id = records.map((r) => `${canonicalName(r.name)}/${r.type}/${toHex(r.rdata)}`).sort().join(',');
+    // Everything verifyRRset looks at: owner, type, class, TTL (it bounds the result) and RDATA.
+    id = records.map((r) => `${canonicalName(r.name)}/${r.type}/${r.class}/${r.ttl}/${toHex(r.rdata)}`).sort().join(',');
     keyIds.set(records, id);
   }
   return id;
