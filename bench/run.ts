@@ -19,6 +19,7 @@ import { httpsFetch } from '../src/cli/https-fetch';
 import { validateHost, type HostVerdict } from '../src/core/check';
 import { parseTrustAnchors, type TrustAnchor } from '../src/core/dnssec/anchors';
 import type { QueryResolver } from '../src/core/dnssec/fetcher';
+import { LIMITS } from '../src/core/dnssec/limits';
 import { Validator } from '../src/core/dnssec/validator';
 import { DohClient, type DohResult } from '../src/core/transport/doh';
 import { parseName } from '../src/core/wire/name';
@@ -540,6 +541,95 @@ async function cpuPerVerdict() {
   return out;
 }
 
+// ------------------------------------------------------------------ worst-case CPU per verdict (hostile input)
+/**
+ * The resource-limit zones of the world (catalogue category "limits": KeyTrap, NSEC3 with 500
+ * iterations, 12 delegations, long CNAME chains, ~64 KiB answers) and a few lying-front attacks:
+ * CPU per cold verdict (new Validator, warm HTTP/2 session, RTT 0), with the work the named
+ * limits allowed (crypto operations, NSEC3 hashes, queries).
+ */
+const WORST_RUNS = quick ? 3 : 7;
+async function worstCase() {
+  net.delay = 0;
+  const targets: { what: string; host: string; url: string }[] = [
+    ...catalogue.cases.filter((c) => c.category === 'limits').map((c) => ({ what: c.id, host: c.host, url: delayUrl(0) })),
+    { what: 'cname-chain-12 (resolvers give up)', host: 'c0.limits.test', url: delayUrl(0) },
+    ...(['strip-rrsig', 'forge-a', 'nsec-not-covering', 'wildcard-replay', 'cname-loop'] as const).map((a) => ({
+      what: `lying front: ${a}`,
+      host: { 'wildcard-replay': 'ns1.wild.test', 'cname-loop': 'alias.cname.test' }[a as string] ?? 'www.alg13.test',
+      url: `${world.front.base}/lie/${a}/dns-query`,
+    })),
+  ];
+  const rows: { what: string; host: string; state: string; cpuMs: { median: number; max: number }; wallMs: number; cryptoOps: number; nsec3Hashes: number; queries: number }[] = [];
+  for (const t of targets) {
+    const cpus: number[] = [];
+    const walls: number[] = [];
+    let last: { hv: HostVerdict; ops: number; hashes: number } | null = null;
+    for (let i = 0; i <= WORST_RUNS; i++) {
+      const v = new Validator({ resolver: new DohClient({ urls: [t.url], fetch, retries: 0 }), anchors });
+      const ctx = v.context();
+      gc();
+      const cpu0 = process.cpuUsage();
+      const w0 = performance.now();
+      const hv = await validateHost(v, host(t.host), PORT, ctx);
+      if (i === 0) continue; // resolver cache and JIT warm-up
+      cpus.push(cpuMs(process.cpuUsage(cpu0)));
+      walls.push(performance.now() - w0);
+      last = { hv, ops: LIMITS.maxCryptoOpsPerVerdict - ctx.budget.cryptoOps, hashes: LIMITS.maxNsec3HashesPerVerdict - ctx.budget.hashes };
+    }
+    const hv = last!.hv;
+    const reason = hv.a.reason?.code ?? hv.tlsa.reason?.code;
+    rows.push({
+      what: t.what,
+      host: t.host,
+      state: `${stateOf(hv)}${reason ? ` (${reason})` : ''}`,
+      cpuMs: { median: r2(median(cpus)), max: r2(Math.max(...cpus)) },
+      wallMs: r1(median(walls)),
+      cryptoOps: last!.ops,
+      nsec3Hashes: last!.hashes,
+      queries: hv.ctx.fetcher.sent,
+    });
+  }
+  // What the limits save: the cost of one failing ECDSA P-256 verification, times what KeyTrap asks for.
+  const { publicKey } = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify']);
+  const sig = new Uint8Array(64).fill(7);
+  const data = new Uint8Array(200);
+  const n = 300;
+  const v0 = performance.now();
+  for (let i = 0; i < n; i++) await crypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, publicKey, sig, data);
+  const perVerifyMs = (performance.now() - v0) / n;
+  const worst = rows.reduce((a, r) => (r.cpuMs.max > a.cpuMs.max ? r : a), rows[0]);
+  const out = {
+    runs: WORST_RUNS,
+    limits: { ...LIMITS },
+    rows,
+    worst: { what: worst.what, host: worst.host, cpuMs: worst.cpuMs.max },
+    ecdsaP256VerifyMs: Math.round(perVerifyMs * 1000) / 1000,
+    keytrapUnboundedPerRRsetMs: r1(30 * 16 * perVerifyMs),
+    keytrapBoundedPerVerdictMs: r1(LIMITS.maxCryptoOpsPerVerdict * perVerifyMs),
+  };
+  log(`worst-case CPU per verdict: ${out.worst.cpuMs} ms (${out.worst.what}); KeyTrap without limits ≈ ${out.keytrapUnboundedPerRRsetMs} ms per RRset, with limits ≤ ${out.keytrapBoundedPerVerdictMs} ms per verdict`);
+  return out;
+}
+
+function worstCaseMarkdown(w: Awaited<ReturnType<typeof worstCase>>): string[] {
+  const L: string[] = [];
+  L.push('## Worst-case CPU per verdict (hostile zones and lying resolvers)', '');
+  L.push(
+    `Cold validator per run (warm HTTP/2 session, RTT 0), ${w.runs} runs each after one warm-up; world zones of catalogue category "limits" through the front (unbound), and lying-front attacks (\`/lie/<attack>/dns-query\`). ` +
+      `Limits: ${w.limits.maxCryptoOpsPerVerdict} crypto ops, ${w.limits.maxNsec3HashesPerVerdict} NSEC3 hashes, ${w.limits.maxQueriesPerVerdict} queries per verdict; ${w.limits.maxSignaturesPerRRset} RRSIGs per RRset, ${w.limits.maxKeysPerSignature} keys per key tag, NSEC3 iterations ≤ ${w.limits.maxNsec3Iterations}, ${w.limits.maxCnameChain} CNAME links, ${w.limits.maxChainDepth} zone cuts.`,
+    '',
+  );
+  L.push('| case | host | state (reason) | CPU ms median | CPU ms max | wall ms | crypto ops | NSEC3 hashes | queries |', '|---|---|---|---:|---:|---:|---:|---:|---:|');
+  for (const r of w.rows) L.push(`| ${r.what} | ${r.host} | ${r.state} | ${r.cpuMs.median} | ${r.cpuMs.max} | ${r.wallMs} | ${r.cryptoOps} | ${r.nsec3Hashes} | ${r.queries} |`);
+  L.push(
+    '',
+    `Worst: **${w.worst.cpuMs} ms** CPU (${w.worst.what}). One failing ECDSA P-256 verification costs ${w.ecdsaP256VerifyMs} ms here: KeyTrap's 30 keys × 16 RRSIGs would be ≈ ${w.keytrapUnboundedPerRRsetMs} ms per RRset without limits; the per-verdict budget caps it at ≈ ${w.keytrapBoundedPerVerdictMs} ms.`,
+    '',
+  );
+  return L;
+}
+
 // ------------------------------------------------------------------ memory
 async function memory() {
   net.delay = 0;
@@ -661,6 +751,7 @@ function markdown(res: Awaited<ReturnType<typeof main>>): string {
     `| ${mem.heapUsedBeforeMB} | ${mem.heapUsedAfterMB} | ${mem.retainedMB} | ${mem.caches.zones.size}/${mem.caches.zones.cap} | ${mem.caches.steps.size}/${mem.caches.steps.cap} | ${mem.bounded ? 'yes' : 'NO'} | ${mem.bytesPerCacheEntry} | ${mem.lookupsPerSecond} | ${mem.cpuMsPerLookup} |`,
   );
   L.push('', 'Cache growth (every 1,000 lookups): ' + mem.samples.map((s) => `${s.lookups}: ${s.zones}/${s.steps}`).join(' · '), '');
+  L.push(...worstCaseMarkdown(res.worstCase));
   L.push(`Worst CPU per verdict observed anywhere in this run: ${res.worstCpuMs.ms} ms (${res.worstCpuMs.where}).`, '');
   return L.join('\n');
 }
@@ -671,12 +762,15 @@ async function main() {
   const lat = await latency();
   const tp = await throughput();
   const cpu = await cpuPerVerdict();
+  const worst = await worstCase();
   const mem = await memory();
   const worstLat = lat.rows.reduce((a, r) => (r.cpuMs.max > a.cpuMs.max ? r : a), lat.rows[0]);
-  const worstCpuMs =
-    cpu.worst[0].cpuMs >= worstLat.cpuMs.max
-      ? { ms: cpu.worst[0].cpuMs, where: `cold verdict of ${cpu.worst[0].host} at RTT 0` }
-      : { ms: worstLat.cpuMs.max, where: `${worstLat.scenario} at RTT ${worstLat.rttMs}` };
+  const candidates = [
+    { ms: cpu.worst[0].cpuMs, where: `cold verdict of ${cpu.worst[0].host} at RTT 0` },
+    { ms: worstLat.cpuMs.max, where: `${worstLat.scenario} at RTT ${worstLat.rttMs}` },
+    { ms: worst.worst.cpuMs, where: `hostile input: ${worst.worst.what} (${worst.worst.host})` },
+  ];
+  const worstCpuMs = candidates.reduce((a, c) => (c.ms > a.ms ? c : a));
   return {
     machine: machine(),
     tools: lat.tools,
@@ -684,6 +778,7 @@ async function main() {
     latency: lat.rows,
     throughput: tp,
     cpu,
+    worstCase: worst,
     memory: mem,
     worstCpuMs,
     totalSeconds: 0,
@@ -691,6 +786,20 @@ async function main() {
 }
 
 const loadAtStart = os.loadavg().map(r2);
+if (process.argv.includes('--worst-case')) {
+  // Only this section: bench/results/worst-case.{json,md} (latest.* are left alone).
+  await net.client(0).query(host('.'), RRType.NS);
+  const w = { machine: machine(), worstCase: await worstCase() };
+  fetch.close();
+  mkdirSync(RESULTS, { recursive: true });
+  const md = ['# Benchmark: worst-case CPU per verdict', '', `${w.machine.date} · ${w.machine.cpu} × ${w.machine.cores} cores · Node ${w.machine.node} · load average ${loadAtStart.join(' ')}`, '', ...worstCaseMarkdown(w.worstCase)].join('\n');
+  writeFileSync(path.join(RESULTS, 'worst-case.json'), JSON.stringify(w, null, 2) + '\n');
+  writeFileSync(path.join(RESULTS, 'worst-case.md'), md + '\n');
+  process.stdout.write(md + '\n');
+  log('written bench/results/worst-case.json and worst-case.md');
+  await sleep(50);
+  process.exit(0);
+}
 const res = await main();
 fetch.close();
 res.machine.loadAverage = loadAtStart;

@@ -5,6 +5,8 @@
  */
 import { addressMismatch, daneBeforeConnect, daneFromMatch, type DaneState } from '../core/check';
 import type { CertInfo, DaneMatch, PkixVerdict } from '../core/dane/match';
+import type { TlsaSuggestion } from '../core/dane/generate';
+import type { TlsFacts } from '../shared/tls-facts';
 import type { LookupSummary } from '../core/check';
 import { displayStateFor, type CertComparison, type DisplayState } from '../shared/display-state';
 import type { CertificateView, ChainLinkView, LookupView, TabDetails } from '../shared/messages';
@@ -17,12 +19,16 @@ export interface TlsInfo {
   pkix: PkixVerdict;
   tlsVersion: string | null;
   hsts: boolean | null;
+  /** Everything the popup shows about the connection (issue #9). */
+  facts?: TlsFacts | null;
 }
 
 /** The certificate comparison of one navigation, once done. */
 export interface CertOutcome {
   match: DaneMatch;
   leaf: CertInfo | null;
+  /** TLSA records for this chain, compared with the published ones (the generator). */
+  suggestion?: TlsaSuggestion | null;
 }
 
 export interface NavigationFacts {
@@ -34,6 +40,8 @@ export interface NavigationFacts {
   tls: TlsInfo | null;
   /** null while the comparison has not happened (or cannot). */
   cert: CertOutcome | null;
+  /** Options: expiry warning period in days. */
+  expiryWarningDays?: number;
 }
 
 function lookupView(s: LookupSummary): LookupView {
@@ -106,6 +114,7 @@ export function buildDetails(f: NavigationFacts): { details: TabDetails; state: 
     ds: l.ds.map((d) => ({ keyTag: d.keyTag, algorithm: d.algorithm, digestType: d.digestType })),
     signatureExpiration: l.signatureExpiration === undefined ? null : l.signatureExpiration * 1000,
     reasonCode: l.reason?.code ?? null,
+    reason: l.reason?.message ?? null,
   }));
 
   let certificate: CertificateView | null = null;
@@ -137,6 +146,9 @@ export function buildDetails(f: NavigationFacts): { details: TabDetails; state: 
     resolver: check.resolvers[0] ?? '',
     queries: r.queries,
     elapsedMs: r.elapsedMs,
+    expiryWarningDays: f.expiryWarningDays ?? 7,
+    tls: f.tls?.facts ?? null,
+    generator: f.cert?.suggestion ?? null,
   };
   const comparison: CertComparison = cert === 'unavailable' || cert === 'pending' ? null : cert;
   const state = displayStateFor(r, { tlsaEnabled: check.tlsaEnabled, cert: comparison, addressMatch });

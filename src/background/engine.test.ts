@@ -82,4 +82,37 @@ describe('Engine', () => {
     expect(r).toMatchObject({ ok: false, state: 'indeterminate', reasonCode: 'resolver-error' });
     expect((await engine.testResolver('http://dns.example/dns-query', { kind: 'builtin' })).ok).toBe(false);
   });
+
+  it('mail check: an unreachable resolver gives an indeterminate MX, kept only briefly', async () => {
+    let now = 5_000_000;
+    let calls = 0;
+    const engine = new Engine({
+      fetch: () => {
+        calls++;
+        return unreachable();
+      },
+      now: () => now,
+    });
+    engine.configure({ ...defaultOptions(), secondaryResolver: null });
+    const r = await engine.checkMail('example.org');
+    expect(r).toMatchObject({ domain: 'example.org', summary: 'indeterminate', hosts: [] });
+    expect(r.mx.state).toBe('indeterminate');
+    const sent = calls;
+    expect(await engine.checkMail('EXAMPLE.org')).toBe(r); // cached, case-insensitive
+    expect(calls).toBe(sent);
+    now += CACHE_FAILURE_MS + 1;
+    await engine.checkMail('example.org');
+    expect(calls).toBeGreaterThan(sent);
+  });
+
+  it('mail check and TLSA lookup refuse a bad trust anchor or name', async () => {
+    const engine = new Engine({ fetch: unreachable });
+    await expect(engine.checkMail('example.org')).rejects.toThrow(/not configured/);
+    engine.configure({ ...defaultOptions(), trustAnchor: { kind: 'custom', text: '. IN A 192.0.2.1' } });
+    await expect(engine.checkMail('example.org')).rejects.toThrow(/trust anchor unusable/);
+    await expect(engine.lookupTlsa('www.example.org', 443)).rejects.toThrow(/trust anchor unusable/);
+    engine.configure(defaultOptions());
+    await expect(engine.checkMail('bad..name')).rejects.toThrow(/not a DNS name/);
+    await expect(engine.lookupTlsa('www.example.org', 443)).rejects.toThrow();
+  });
 });

@@ -3,7 +3,10 @@
  * resolver and trust anchor settings, rebuilt when they change, and a per-host verdict cache
  * honouring the validated TTLs. Browser-independent: `fetch` and the clock are injected.
  */
-import { toCheckResult, validateHost, type CheckResult, type HostVerdict } from '../core/check';
+import { combineAddress, toCheckResult, validateHost, type CheckResult, type HostVerdict } from '../core/check';
+import { checkMail, type MailResult } from '../core/mail';
+import { rdataToString } from '../core/wire/present';
+import type { GeneratorResult } from '../shared/messages';
 import { BUILTIN_ANCHORS, parseTrustAnchors, type TrustAnchor } from '../core/dnssec/anchors';
 import type { LookupResult } from '../core/dnssec/result';
 import { Validator } from '../core/dnssec/validator';
@@ -34,6 +37,12 @@ export const CACHE_MAX_MS = 3_600_000;
 /** A verdict that could not be reached is retried soon. */
 export const CACHE_FAILURE_MS = 5_000;
 const CACHE_ENTRIES = 512;
+/** Mail checks (popup mail section) are kept this long: opening the popup again asks nothing. */
+export const MAIL_CACHE_MS = 120_000;
+const MAIL_CACHE_ENTRIES = 64;
+
+/** The validated TLSA lookup the generator compares with. */
+export type TlsaLookup = NonNullable<Extract<GeneratorResult, { ok: true }>['lookup']>;
 
 export function anchorsFor(choice: TrustAnchorChoice): { anchors: readonly TrustAnchor[] } | { error: string } {
   if (choice.kind === 'builtin') return { anchors: BUILTIN_ANCHORS };
@@ -66,6 +75,7 @@ interface Configured {
 export class Engine {
   private configured: Configured | null = null;
   private readonly cache = new Map<string, { promise: Promise<HostCheck>; expires: number }>();
+  private readonly mailCache = new Map<string, { promise: Promise<MailResult>; expires: number }>();
   private readonly fetchFn: FetchLike | undefined;
   private readonly now: () => number;
 
@@ -83,6 +93,7 @@ export class Engine {
     const key = JSON.stringify([urls, o.trustAnchor, o.tlsa]);
     if (this.configured?.key === key && !fresh) return;
     this.cache.clear();
+    this.mailCache.clear();
     const anchors = anchorsFor(o.trustAnchor);
     let validator: Validator | null = null;
     let anchorError: string | null = null;
@@ -116,6 +127,56 @@ export class Engine {
       },
     );
     return entry.promise;
+  }
+
+  /**
+   * The mail servers of `domain` and their DANE state (RFC 7672), cached for MAIL_CACHE_MS.
+   * Rejects when misconfigured or the name is not a DNS name.
+   */
+  checkMail(domain: string, opts: { fresh?: boolean } = {}): Promise<MailResult> {
+    const c = this.configured;
+    if (!c) return Promise.reject(new Error('engine not configured'));
+    if (c.anchorError) return Promise.reject(new Error(`trust anchor unusable: ${c.anchorError}`));
+    const name = parseName(domain);
+    if (!name) return Promise.reject(new Error(`not a DNS name: ${domain}`));
+    const key = name.toLowerCase();
+    const hit = this.mailCache.get(key);
+    if (hit && !opts.fresh && hit.expires > this.now()) return hit.promise;
+    const entry = { promise: checkMail(c.validator!, name, { clock: this.now }), expires: Infinity };
+    this.mailCache.set(key, entry);
+    if (this.mailCache.size > MAIL_CACHE_ENTRIES) this.mailCache.delete(this.mailCache.keys().next().value as string);
+    entry.promise.then(
+      (r) => {
+        entry.expires = this.now() + (r.summary === 'indeterminate' ? CACHE_FAILURE_MS : MAIL_CACHE_MS);
+      },
+      () => {
+        if (this.mailCache.get(key) === entry) this.mailCache.delete(key);
+      },
+    );
+    return entry.promise;
+  }
+
+  /**
+   * The validated TLSA RRset of `_<port>._tcp.<host>` (with the CNAME rules of RFC 7671 §7),
+   * whatever the TLSA option says: for the record generator, which compares with it.
+   */
+  async lookupTlsa(host: string, port: number): Promise<TlsaLookup> {
+    const c = this.configured;
+    if (!c) throw new Error('engine not configured');
+    if (c.anchorError) throw new Error(`trust anchor unusable: ${c.anchorError}`);
+    const name = parseName(host);
+    if (!name) throw new Error(`not a DNS name: ${host}`);
+    const v = await validateHost(c.validator!, name, port);
+    const address = combineAddress(v.a, v.aaaa);
+    const failed = v.tlsa.state === 'indeterminate' && address.state === 'indeterminate';
+    if (failed) throw new Error(v.tlsa.reason?.message ?? 'the resolver did not answer');
+    return {
+      name: v.tlsaName.replace(/\.$/, ''),
+      state: v.tlsa.state,
+      result: v.tlsa.result,
+      records: v.tlsa.records.filter((r) => r.data.kind === 'TLSA').map((r) => rdataToString(r)),
+      reason: v.tlsa.reason?.message ?? null,
+    };
   }
 
   private async run(c: Configured, host: string, port: number): Promise<HostCheck> {

@@ -12,6 +12,12 @@
  */
 import browser, { type Runtime, type Tabs, type WebRequest } from 'webextension-polyfill';
 import { matchTlsa, parseCertificate } from '../core/dane/match';
+import { suggestTlsa, type TlsaSuggestion } from '../core/dane/generate';
+import { parsePemCertificates } from '../core/dane/pem';
+import { tlsaName } from '../core/dane/names';
+import { parseName } from '../core/wire/name';
+import type { GeneratorResult, MailCheck } from '../shared/messages';
+import { mailDomainFor } from './mail-domain';
 import { targetFor, type Target } from '../shared/host-rules';
 import { isRequest, type Broadcast, type Request, type TabState } from '../shared/messages';
 import { defaultOptions, withEnforcementException, type Options } from '../shared/options';
@@ -95,6 +101,7 @@ function stateOf(nav: Navigation): TabState {
     ip: nav.ip,
     tls: nav.tls,
     cert: nav.cert,
+    expiryWarningDays: options.expiryWarningDays,
   });
   return { ...base, host: nav.target.host, state, checkedAt: nav.check.checkedAt, details, others };
 }
@@ -172,6 +179,20 @@ async function navigate(tabId: number, url: string, incognito: boolean, keepConn
   return nav;
 }
 
+/** The generator's records for the presented chain, compared with the validated TLSA RRset. */
+function suggestionFor(check: HostCheck, tls: TlsInfo): Promise<TlsaSuggestion | null> {
+  if (tls.certs.length === 0) return Promise.resolve(null);
+  const t = check.result.tlsa;
+  return suggestTlsa({
+    chain: tls.certs,
+    host: check.host,
+    port: check.port,
+    owner: check.tlsaEnabled ? t.name : null,
+    published: check.tlsaEnabled ? t.records : null,
+    publishedState: check.tlsaEnabled ? t.state : null,
+  }).catch(() => null);
+}
+
 /** Firefox: the TLSA comparison, once both the DNS facts and the certificate chain are known. */
 function compareCertificate(nav: Navigation): Promise<void> {
   const check = nav.check;
@@ -180,21 +201,25 @@ function compareCertificate(nav: Navigation): Promise<void> {
   if (!needsCertificate(check) || tls.certs.length === 0) {
     // Still show the certificate that was seen.
     nav.certRunning ??= (async () => {
-      const leaf = tls.certs[0] ? await parseCertificate(tls.certs[0]).catch(() => null) : null;
+      const [leaf, suggestion] = await Promise.all([
+        tls.certs[0] ? parseCertificate(tls.certs[0]).catch(() => null) : null,
+        suggestionFor(check, tls),
+      ]);
       if (leaf && !nav.cert && nav.check === check) {
-        nav.cert = { match: { state: 'no-usable-tlsa', reason: 'no TLSA comparison needed' }, leaf };
+        nav.cert = { match: { state: 'no-usable-tlsa', reason: 'no TLSA comparison needed' }, leaf, suggestion };
         if (!needsCertificate(check)) await publish(nav);
       }
     })();
     return nav.certRunning;
   }
   nav.certRunning ??= (async () => {
-    const [match, leaf] = await Promise.all([
+    const [match, leaf, suggestion] = await Promise.all([
       matchTlsa(check.tlsaRecords, { certs: tls.certs }, { host: check.host, pkix: tls.pkix }),
       parseCertificate(tls.certs[0]).catch(() => null),
+      suggestionFor(check, tls),
     ]);
     if (nav.check !== check) return;
-    nav.cert = { match, leaf };
+    nav.cert = { match, leaf, suggestion };
     await publish(nav);
   })();
   return nav.certRunning;
@@ -202,10 +227,13 @@ function compareCertificate(nav: Navigation): Promise<void> {
 
 async function incognitoOf(details: { tabId: number; incognito?: boolean }): Promise<boolean> {
   if (typeof details.incognito === 'boolean') return details.incognito;
+  // Chromium's webRequest details carry no incognito flag and tabs.get fails for a new tab's first
+  // navigation: unknown counts as private (never sent to the resolver); tabs.onUpdated then
+  // re-evaluates the tab with its real incognito flag.
   return browser.tabs
     .get(details.tabId)
     .then((t) => t.incognito)
-    .catch(() => false);
+    .catch(() => true);
 }
 
 function isBlockPage(url: string | undefined): boolean {
@@ -382,7 +410,7 @@ async function tabState(tabId: number): Promise<TabState> {
 async function recheck(tabId: number): Promise<TabState> {
   await optionsReady;
   if (!navigations.has(tabId)) return evaluateTab(await browser.tabs.get(tabId));
-  const incognito = (await browser.tabs.get(tabId).catch(() => null))?.incognito ?? false;
+  const incognito = (await browser.tabs.get(tabId).catch(() => null))?.incognito ?? true;
   engine.configure(options, true); // nothing learnt before is reused
   return enqueue(tabId, async () => {
     const nav = navigations.get(tabId);
@@ -396,6 +424,56 @@ async function recheck(tabId: number): Promise<TabState> {
 async function evaluateTabState(tabId: number): Promise<TabState> {
   const tab = await browser.tabs.get(tabId);
   return stateOf(await navigate(tabId, tab.url ?? '', tab.incognito));
+}
+
+/** The popup's mail section: MX hosts of the tab's registered domain (RFC 7672). */
+async function mailCheck(tabId: number): Promise<MailCheck> {
+  await optionsReady;
+  const nav = navigations.get(tabId);
+  if (!nav || !nav.target.check) return { domain: null, state: 'off', result: null, error: null };
+  const domain = mailDomainFor(nav.target.host);
+  if (!domain) return { domain: null, state: 'no-domain', result: null, error: null };
+  // The registered domain is a name of its own: the same host rules apply to it.
+  if (!targetFor(`https://${domain}/`, options, false).check) return { domain, state: 'off', result: null, error: null };
+  try {
+    return { domain, state: 'done', result: await engine.checkMail(domain), error: null };
+  } catch (e) {
+    return { domain, state: 'error', result: null, error: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+/** The options page's TLSA record generator: a pasted PEM chain, compared with the published records. */
+async function generateTlsa(hostIn: string, port: number, pem: string): Promise<GeneratorResult> {
+  await optionsReady;
+  const host = hostIn.trim().replace(/\.$/, '').toLowerCase();
+  if (!Number.isInteger(port) || port < 1 || port > 65535) return { ok: false, error: 'bad-port', detail: String(port) };
+  if (!parseName(host) || !tlsaName(host, port)) return { ok: false, error: 'bad-host', detail: hostIn };
+  const { certs } = parsePemCertificates(pem);
+  if (certs.length === 0) return { ok: false, error: 'no-certificate', detail: '' };
+  let lookup: Extract<GeneratorResult, { ok: true }>['lookup'] = null;
+  let lookupError: string | null = null;
+  const target = targetFor(`https://${host}/`, options, false);
+  if (!target.check) lookupError = `not looked up: ${target.reason}`;
+  else {
+    try {
+      lookup = await engine.lookupTlsa(host, port);
+    } catch (e) {
+      lookupError = e instanceof Error ? e.message : String(e);
+    }
+  }
+  try {
+    const suggestion = await suggestTlsa({
+      chain: certs,
+      host,
+      port,
+      owner: lookup?.name ?? null,
+      published: lookup?.records ?? null,
+      publishedState: lookup?.state ?? null,
+    });
+    return { ok: true, suggestion, lookup, lookupError };
+  } catch (e) {
+    return { ok: false, error: 'bad-certificate', detail: e instanceof Error ? e.message : String(e) };
+  }
 }
 
 async function handle(request: Request): Promise<unknown> {
@@ -412,6 +490,10 @@ async function handle(request: Request): Promise<unknown> {
     }
     case 'testResolver':
       return engine.testResolver(request.url, request.trustAnchor);
+    case 'checkMail':
+      return mailCheck(request.tabId);
+    case 'generateTlsa':
+      return generateTlsa(request.host, request.port, request.pem);
   }
 }
 
@@ -433,7 +515,7 @@ onOptionsChanged((next) => {
     void enqueue(tabId, async () => {
       const nav = navigations.get(tabId);
       if (!nav) return;
-      const incognito = (await browser.tabs.get(tabId).catch(() => null))?.incognito ?? false;
+      const incognito = (await browser.tabs.get(tabId).catch(() => null))?.incognito ?? true;
       if (navigations.get(tabId) !== nav) return;
       const fresh = newNavigation(tabId, nav.url, targetFor(nav.url, options, incognito), nav);
       fresh.blocked = nav.blocked;

@@ -5,6 +5,7 @@
  */
 import browser, { type WebRequest } from 'webextension-polyfill';
 import type { PkixVerdict } from '../core/dane/match';
+import { tlsFactsFrom, type SecurityInfoLike } from '../shared/tls-facts';
 import type { TlsInfo } from './details';
 
 type GetSecurityInfo = (requestId: string, options: WebRequest.GetSecurityInfoOptionsType) => Promise<WebRequest.SecurityInfo>;
@@ -38,5 +39,6 @@ export async function securityInfo(requestId: string): Promise<TlsInfo | null> {
     pkix: pkixFromState(info.state),
     tlsVersion: info.protocolVersion && info.protocolVersion !== 'unknown' ? info.protocolVersion : null,
     hsts: typeof info.hsts === 'boolean' ? info.hsts : null,
+    facts: tlsFactsFrom(info as SecurityInfoLike),
   };
 }

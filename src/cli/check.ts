@@ -1,6 +1,7 @@
 /**
  * `check`: the validator core in Node. Contract (issue #4, keep exactly; extend only):
  *   check <host> [--port 443] [--resolver <DoH URL>] [--trust-anchor <file>] [--json] [--connect]
+ *   check --mx <domain> [same options]: the mail servers of a domain and their DANE state (RFC 7672)
  * Exit status 0 whenever a verdict was reached; 2 for bad arguments or unreadable anchors,
  * 3 when the resolver could not be reached at all.
  */
@@ -15,10 +16,13 @@ import { parseName } from '../core/wire/name';
 import { rdataToString, typeFromString, typeToString } from '../core/wire/present';
 import type { LookupResult } from '../core/dnssec/result';
 import { connectAndMatch } from './connect';
+import { checkMail, type MailResult } from '../core/mail';
 
 export const DEFAULT_RESOLVER = 'https://cloudflare-dns.com/dns-query';
 
-const USAGE = 'usage: check <host> [--type <TYPE>] [--port 443] [--resolver <DoH URL>] [--trust-anchor <file>] [--negative-anchor <domain>]... [--now <ISO time>] [--json] [--connect]';
+const USAGE =
+  'usage: check <host> [--type <TYPE>] [--port 443] [--resolver <DoH URL>] [--trust-anchor <file>] [--negative-anchor <domain>]... [--now <ISO time>] [--json] [--connect]\n' +
+  '       check --mx <domain> [--resolver <DoH URL>] [--trust-anchor <file>] [--negative-anchor <domain>]... [--now <ISO time>] [--json]';
 
 class UsageError extends Error {}
 
@@ -50,6 +54,18 @@ export async function main(argv: string[], io: CliIO = { out: (s) => process.std
   const now = opts.now;
   const validator = new Validator({ resolver, anchors: opts.anchors, negativeAnchors: opts.negativeAnchors, now: now ? () => now : undefined });
   const started = performance.now();
+  if (opts.mx) {
+    // `check --mx <domain>`: MX hosts, their address state and _25._tcp TLSA (RFC 7672, issue #9).
+    const r = await checkMail(validator, opts.host);
+    fetch.close();
+    if (!anyAnswer) {
+      io.err(`check: resolver ${opts.resolver} unreachable: ${lastError}\n`);
+      return 3;
+    }
+    r.elapsedMs = Math.round(performance.now() - started);
+    io.out(opts.json ? JSON.stringify(r, null, 2) + '\n' : humanMail(r, process.stdout.isTTY === true));
+    return 0;
+  }
   if (opts.type !== undefined) {
     // `check --type <TYPE> <name>`: one validated lookup of any type, like delv (issue #10).
     const r = await validator.lookup(opts.host, opts.type);
@@ -87,6 +103,8 @@ interface CliOptions {
   json: boolean;
   connect: boolean;
   type?: number;
+  /** `--mx <domain>`: `host` is the mail domain. */
+  mx?: boolean;
 }
 
 export function parseCli(argv: string[]): CliOptions {
@@ -103,12 +121,18 @@ export function parseCli(argv: string[]): CliOptions {
       json: { type: 'boolean', default: false },
       connect: { type: 'boolean', default: false },
       type: { type: 'string' },
+      mx: { type: 'string' },
     },
   });
-  if (positionals.length !== 1) throw new UsageError('exactly one host name is needed');
-  const hostText = positionals[0].replace(/\.$/, '');
-  const host = parseName(positionals[0]);
-  if (!host || host === '.') throw new UsageError(`not a valid host name: ${positionals[0]}`);
+  const mx = values.mx !== undefined;
+  if (mx) {
+    if (positionals.length !== 0) throw new UsageError('--mx takes the mail domain; no other host name is allowed');
+    if (values.type !== undefined || values.connect) throw new UsageError('--mx cannot be combined with --type or --connect');
+  } else if (positionals.length !== 1) throw new UsageError('exactly one host name is needed');
+  const given = mx ? values.mx! : positionals[0];
+  const hostText = given.replace(/\.$/, '');
+  const host = parseName(given);
+  if (!host || host === '.') throw new UsageError(`not a valid ${mx ? 'mail domain' : 'host name'}: ${given}`);
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`not a valid port: ${values.port}`);
   const url = validateDohUrl(values.resolver!);
@@ -140,7 +164,7 @@ export function parseCli(argv: string[]): CliOptions {
     if (t === null || t === undefined || t <= 0 || t > 65535) throw new UsageError(`unknown record type: ${values.type}`);
     type = t;
   }
-  return { host, hostText, port, resolver: url.url, method, anchors, negativeAnchors: nta.names, now, json: values.json!, connect: values.connect!, type };
+  return { host, hostText, port, resolver: url.url, method, anchors, negativeAnchors: nta.names, now, json: values.json!, connect: values.connect!, type, ...(mx && { mx }) };
 }
 
 const COLOURS: Record<string, string> = { secure: '32', insecure: '90', bogus: '31', indeterminate: '33', match: '32', mismatch: '31' };
@@ -157,6 +181,28 @@ function human(r: CheckResult, tty: boolean): string {
   if (r.tlsa.state !== 'secure' && r.tlsa.reason) lines.push(`           reason: ${r.tlsa.reason}`);
   lines.push(`  dane     ${c(r.dane)}`);
   lines.push(`  chain    ${r.chain.map((l) => `${l.zone} ${c(l.state)}`).join(' → ')}`);
+  lines.push(`  ${r.queries} queries, ${r.elapsedMs} ms`);
+  return lines.join('\n') + '\n';
+}
+
+const MAIL_COLOURS: Record<string, string> = { dane: '32', all: '32', some: '33', 'no-tlsa': '90', none: '90', unusable: '33', 'not-applicable': '90', bogus: '31', indeterminate: '33' };
+
+/** Human output of `check --mx`: one block per MX host. */
+export function humanMail(r: MailResult, tty: boolean): string {
+  const c = (s: string) => (tty && (COLOURS[s] ?? MAIL_COLOURS[s]) ? `\x1b[${COLOURS[s] ?? MAIL_COLOURS[s]}m${s}\x1b[0m` : s);
+  const lines = [`mail for ${r.domain}`];
+  const mxWhat = r.nullMx ? 'null MX: the domain accepts no mail (RFC 7505)' : r.implicitMx ? `${r.mx.result}: no MX records, the domain itself is the mail host` : r.mx.result;
+  lines.push(`  mx       ${c(r.mx.state)} ${mxWhat}`);
+  if (r.mx.state !== 'secure' && r.mx.reason) lines.push(`           reason: ${r.mx.reason}`);
+  for (const h of r.hosts) {
+    lines.push(`  ${String(h.preference).padStart(5)} ${h.host}`);
+    lines.push(`           address  ${c(h.address.state)} ${h.address.result}${h.address.records.length ? ': ' + h.address.records.join(', ') : ''}`);
+    lines.push(`           tlsa     ${c(h.tlsa.state)} ${h.tlsa.result} at ${h.tlsa.name}`);
+    for (const t of h.tlsa.records) lines.push(`                    ${t}`);
+    lines.push(`           dane     ${c(h.dane)}: ${h.reason}`);
+  }
+  if (r.skippedHosts > 0) lines.push(`  (${r.skippedHosts} more MX hosts not checked)`);
+  lines.push(`  summary  ${c(r.summary)}`);
   lines.push(`  ${r.queries} queries, ${r.elapsedMs} ms`);
   return lines.join('\n') + '\n';
 }

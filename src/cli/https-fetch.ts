@@ -21,6 +21,7 @@ const MAX_STREAMS = 32;
 
 export function httpsFetch(opts: { ca?: string | Buffer; maxStreams?: number } = {}): Http2Fetch {
   const sessions = new Map<string, ClientHttp2Session>();
+  const inFlight = new WeakMap<ClientHttp2Session, number>();
   const maxStreams = opts.maxStreams ?? MAX_STREAMS;
   let active = 0;
   const waiting: (() => void)[] = [];
@@ -69,7 +70,19 @@ export function httpsFetch(opts: { ca?: string | Buffer; maxStreams?: number } =
       };
       if (init.body) headers['content-length'] = init.body.byteLength;
       const req = s.request(headers, { endStream: !init.body, signal: init.signal });
+      // Keep the process alive while any stream of this session is open; an idle warm session
+      // must not keep it alive.
+      const open = (inFlight.get(s) ?? 0) + 1;
+      inFlight.set(s, open);
       s.ref();
+      let done = false;
+      const finished = () => {
+        if (done) return;
+        done = true;
+        const left = (inFlight.get(s) ?? 1) - 1;
+        inFlight.set(s, left);
+        if (left === 0 && !s.destroyed) s.unref();
+      };
       let status = 0;
       let resHeaders: Record<string, unknown> = {};
       const chunks: Buffer[] = [];
@@ -78,12 +91,16 @@ export function httpsFetch(opts: { ca?: string | Buffer; maxStreams?: number } =
         resHeaders = h;
       });
       req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('close', () => {
+        finished();
+        reject(new Error('HTTP/2 stream closed before the response ended')); // no-op once settled
+      });
       req.on('error', (e) => {
-        s.unref();
+        finished();
         reject(e);
       });
       req.on('end', () => {
-        s.unref();
+        finished();
         if (status === 0) {
           reject(new Error('HTTP/2 stream closed without a response'));
           return;

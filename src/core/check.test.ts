@@ -15,6 +15,14 @@ describe('combineAddress: A and AAAA as one verdict', () => {
     const s = combineAddress(lookup('secure', 'data', [a('192.0.2.1')]), lookup('bogus', 'data', [a('2001:db8::1', RRType.AAAA)], { code: 'signature-invalid', message: 'bad sig' }));
     expect(s).toMatchObject({ state: 'bogus', result: 'data', records: ['192.0.2.1', '2001:db8::1'], reason: 'bad sig', reasonCode: 'signature-invalid' });
   });
+  test('an unprovable AAAA absence does not taint a secure A; a failed one neither; a bogus one does', () => {
+    const A = lookup('secure', 'data', [a('192.0.2.1')]);
+    expect(combineAddress(A, lookup('insecure', 'nodata')).state).toBe('secure');
+    expect(combineAddress(A, lookup('indeterminate', 'data')).state).toBe('indeterminate');
+    expect(combineAddress(A, lookup('indeterminate', 'nodata')).state).toBe('secure');
+    expect(combineAddress(A, lookup('bogus', 'nodata')).state).toBe('bogus');
+    expect(combineAddress(lookup('insecure', 'data', [a('192.0.2.1')]), lookup('secure', 'nodata')).state).toBe('insecure');
+  });
   test('nxdomain only when both say so; nodata otherwise', () => {
     expect(combineAddress(lookup('secure', 'nxdomain'), lookup('secure', 'nxdomain')).result).toBe('nxdomain');
     expect(combineAddress(lookup('secure', 'nodata'), lookup('secure', 'nxdomain')).result).toBe('nodata');

@@ -55,9 +55,14 @@ function summary(r: LookupResult): LookupSummary {
   return s;
 }
 
-/** A and AAAA as one address verdict: the worst state wins (a bogus AAAA taints the host). */
+/**
+ * A and AAAA as one address verdict. A bogus lookup taints the host. Otherwise the addresses that
+ * exist decide: a secure A beside an AAAA whose absence cannot be proven (insecure or failed
+ * NODATA) is still a secure address set — every address the client can use is validated.
+ */
 export function combineAddress(a: LookupResult, aaaa: LookupResult): LookupSummary {
-  const state = worstState([a.state, aaaa.state]);
+  const withData = [a, aaaa].filter((r) => r.result === 'data');
+  const state = [a.state, aaaa.state].includes('bogus') ? 'bogus' : worstState((withData.length ? withData : [a, aaaa]).map((r) => r.state));
   const result: AnswerClass =
     a.result === 'data' || aaaa.result === 'data' ? 'data' : a.result === 'nxdomain' && aaaa.result === 'nxdomain' ? 'nxdomain' : 'nodata';
   const worst = [a, aaaa].find((r) => r.state === state && r.reason) ?? (a.reason ? a : aaaa);
@@ -70,7 +75,11 @@ export function combineAddress(a: LookupResult, aaaa: LookupResult): LookupSumma
     s.reason = worst.reason.message;
     s.reasonCode = worst.reason.code;
   }
-  const links = a.links.length ? a.links : aaaa.links;
+  const viaLinks = a.links.length ? a : aaaa;
+  // The expansion counts only when the lookup followed it to its end: a chain cut off by a limit or
+  // a loop, or a failed lookup, has no trustworthy last target (a bogus target is still the target).
+  const cutOff = ['cname-chain-too-long', 'cname-loop', 'limit-exceeded', 'dname-invalid'].includes(viaLinks.reason?.code ?? '');
+  const links = cutOff || viaLinks.state === 'indeterminate' ? [] : viaLinks.links;
   if (links.length > 0) s.links = links;
   return s;
 }
@@ -101,7 +110,11 @@ export async function validateHost(validator: Validator, host: Name, port: numbe
     validator.lookup(host, RRType.AAAA, ctx),
     validator.lookup(original, RRType.TLSA, ctx),
   ]);
-  const links = a.links.length ? a.links : aaaa.links;
+  const viaLinks = a.links.length ? a : aaaa;
+  // The expansion counts only when the lookup followed it to its end: a chain cut off by a limit or
+  // a loop, or a failed lookup, has no trustworthy last target (a bogus target is still the target).
+  const cutOff = ['cname-chain-too-long', 'cname-loop', 'limit-exceeded', 'dname-invalid'].includes(viaLinks.reason?.code ?? '');
+  const links = cutOff || viaLinks.state === 'indeterminate' ? [] : viaLinks.links;
   // A DNAME redirects the TLSA name as well (RFC 6672 §2.2), so the original name already leads to
   // the target's records; only a chain of CNAMEs gives a different, expanded TLSA base domain.
   const expandedSecure = links.length > 0 && links.every((l) => l.state === 'secure' && l.type === 'CNAME');

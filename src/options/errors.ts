@@ -15,6 +15,7 @@ const MESSAGE_KEYS: Record<OptionsErrorCode, MessageKey> = {
   'trust-anchor-invalid': 'errorTrustAnchorInvalid',
   'exclusion-invalid': 'errorExclusionInvalid',
   'exclusion-duplicate': 'errorExclusionDuplicate',
+  'expiry-days-invalid': 'errorExpiryDays',
 };
 
 /** Error container id → the input marked invalid with it. */
@@ -23,6 +24,7 @@ const FIELDS = {
   secondaryResolver: 'secondary-url',
   trustAnchor: 'trust-anchor-text',
   exclusions: 'exclusions',
+  expiryWarningDays: 'expiry-days',
 } as const satisfies Record<OptionsError['field'], string>;
 
 function text(error: OptionsError, lineNumbers: readonly number[]): string {

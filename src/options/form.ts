@@ -95,6 +95,12 @@ function checkbox(id: string): HTMLInputElement {
   return el<HTMLInputElement>(id);
 }
 
+/** The expiry warning period as typed; NaN (refused by validateOptions) when it is not a number. */
+function readDays(): number {
+  const text = el<HTMLInputElement>('expiry-days').value.trim();
+  return /^\d+$/.test(text) ? Number(text) : Number.NaN;
+}
+
 export function readForm(): Options {
   const anchorKind = document.querySelector<HTMLInputElement>('input[name="trust-anchor"]:checked')?.value;
   return {
@@ -112,6 +118,7 @@ export function readForm(): Options {
     privateWindows: checkbox('private-windows').checked,
     skipTestDomains: checkbox('skip-test-domains').checked,
     enforcementExceptions: [...exceptions],
+    expiryWarningDays: readDays(),
   };
 }
 
@@ -128,6 +135,7 @@ export function writeForm(o: Options): void {
   checkbox('enforcement').checked = o.enforcement;
   checkbox('private-windows').checked = o.privateWindows;
   checkbox('skip-test-domains').checked = o.skipTestDomains;
+  el<HTMLInputElement>('expiry-days').value = String(o.expiryWarningDays);
   syncVisibility();
 }
 

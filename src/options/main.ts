@@ -1,5 +1,6 @@
 import { defaultOptions, resolverUrl, validateOptions, type Options } from '../shared/options';
 import { loadOptions, onOptionsChanged, saveOptions } from '../shared/options-storage';
+import { renderSuggestion } from '../ui/generator';
 import { applyI18n, t } from '../ui/i18n';
 import { send } from '../ui/send';
 import { showErrors } from './errors';
@@ -60,6 +61,48 @@ async function testResolver(): Promise<void> {
   }
 }
 
+const STATE_WORDS = { secure: 'wordSecure', insecure: 'wordInsecure', bogus: 'wordBogus', indeterminate: 'wordIndeterminate' } as const;
+
+/** The TLSA record generator: records for a pasted PEM chain, compared with the published ones. */
+async function generate(event: SubmitEvent): Promise<void> {
+  event.preventDefault();
+  const status = document.getElementById('tool-status')!;
+  const output = document.getElementById('tool-output')!;
+  const host = (document.getElementById('tool-host') as HTMLInputElement).value.trim();
+  const port = Number((document.getElementById('tool-port') as HTMLInputElement).value);
+  const pem = (document.getElementById('tool-pem') as HTMLTextAreaElement).value;
+  status.className = '';
+  status.textContent = t('toolWorking');
+  output.replaceChildren();
+  let r;
+  try {
+    r = await send({ type: 'generateTlsa', host, port, pem });
+  } catch (e) {
+    status.className = 'error';
+    status.textContent = t('toolErrorCert', [e instanceof Error ? e.message : String(e)]);
+    return;
+  }
+  if (!r.ok) {
+    status.className = 'error';
+    status.textContent =
+      r.error === 'no-certificate'
+        ? t('toolErrorPem')
+        : r.error === 'bad-host'
+          ? t('toolErrorHost')
+          : r.error === 'bad-port'
+            ? t('toolErrorPort')
+            : t('toolErrorCert', [r.detail]);
+    return;
+  }
+  status.textContent = r.lookup
+    ? t('toolLookup', [r.lookup.name, t(STATE_WORDS[r.lookup.state]), String(r.lookup.records.length)])
+    : t('toolLookupFailed', [r.lookupError ?? '']);
+  const subject = document.createElement('p');
+  subject.className = 'help';
+  subject.textContent = `${t('popupCertSubject')}: ${r.suggestion.leaf.subject}`;
+  output.replaceChildren(subject, renderSuggestion(r.suggestion));
+}
+
 async function main(): Promise<void> {
   applyI18n();
   fillResolverSelects();
@@ -72,6 +115,7 @@ async function main(): Promise<void> {
     setStatus('');
   });
   document.getElementById('test-resolver')?.addEventListener('click', () => void testResolver());
+  document.getElementById('tool-form')?.addEventListener('submit', (event) => void generate(event));
   show(await loadOptions());
   // "Proceed anyway" on the block page adds exceptions while this page may be open.
   onOptionsChanged((o) => showExceptions(o));

@@ -2,7 +2,7 @@ import browser from 'webextension-polyfill';
 import { isBroadcast } from '../shared/messages';
 import { applyI18n } from '../ui/i18n';
 import { send } from '../ui/send';
-import { render, renderError } from './render';
+import { mailToggled, render, renderError } from './render';
 
 /**
  * The tab this popup is about: the active tab of its window, or the `?tabId=` of its URL (the
@@ -28,6 +28,7 @@ async function main(): Promise<void> {
   document.getElementById('recheck')?.addEventListener('click', () => {
     send({ type: 'recheck', tabId }).then(render, renderError);
   });
+  document.getElementById('mail-section')?.addEventListener('toggle', mailToggled);
   document.getElementById('open-options')?.addEventListener('click', () => {
     void browser.runtime.openOptionsPage().then(() => window.close());
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isBroadcast, isRequest, isTabState, type TabState } from './messages';
+import { PEM_MAX_LENGTH, isBroadcast, isRequest, isTabState, type TabState } from './messages';
 
 const state: TabState = { tabId: 3, host: 'example.org', state: 'checking', checkedAt: null };
 
@@ -38,6 +38,24 @@ describe('isRequest: page → background requests besides the tab ones', () => {
     { type: 'testResolver', url: 'https://x.example/q', trustAnchor: { kind: 'custom' } },
     { type: 'testResolver', url: 5, trustAnchor: { kind: 'builtin' } },
     { type: 'testResolver', url: `https://x.example/${'a'.repeat(2100)}`, trustAnchor: { kind: 'builtin' } },
+  ])('rejects %j', (v) => {
+    expect(isRequest(v)).toBe(false);
+  });
+});
+
+describe('isRequest: issue #9 tools', () => {
+  it('accepts checkMail with a tab id and generateTlsa with host, port and PEM text', () => {
+    expect(isRequest({ type: 'checkMail', tabId: 4 })).toBe(true);
+    expect(isRequest({ type: 'generateTlsa', host: 'www.example.org', port: 443, pem: '-----BEGIN CERTIFICATE-----' })).toBe(true);
+  });
+  it.each([
+    { type: 'checkMail' },
+    { type: 'checkMail', tabId: -1 },
+    { type: 'generateTlsa', host: 'www.example.org', port: 443 },
+    { type: 'generateTlsa', host: 'www.example.org', port: '443', pem: '' },
+    { type: 'generateTlsa', host: 'www.example.org', port: 1.5, pem: '' },
+    { type: 'generateTlsa', host: 'a'.repeat(254), port: 443, pem: '' },
+    { type: 'generateTlsa', host: 'www.example.org', port: 443, pem: 'x'.repeat(PEM_MAX_LENGTH + 1) },
   ])('rejects %j', (v) => {
     expect(isRequest(v)).toBe(false);
   });

@@ -4,6 +4,9 @@
  * background → pages. Everything here is plain JSON (structured-clone safe).
  */
 import type { DaneState } from '../core/check';
+import type { TlsaSuggestion } from '../core/dane/generate';
+import type { MailResult } from '../core/mail';
+import type { TlsFacts } from './tls-facts';
 import type { AnswerClass, ReasonCode, SecurityState } from '../core/dnssec/result';
 import type { SkipReason } from './host-rules';
 import { isDisplayState, type CertComparison, type DisplayState } from './display-state';
@@ -19,6 +22,8 @@ export interface ChainLinkView {
   /** Earliest expiry of the signatures used in this zone, ms since the epoch. */
   signatureExpiration: number | null;
   reasonCode: ReasonCode | null;
+  /** The validator's technical sentence for a link that is not secure. */
+  reason?: string | null;
 }
 
 export interface LookupView {
@@ -75,7 +80,34 @@ export interface TabDetails {
   resolver: string;
   queries: number;
   elapsedMs: number;
+  /** Options: warn about chain signatures expiring within this many days (0 = never). */
+  expiryWarningDays?: number;
+  /** TLS facts of the connection (Firefox); null where the browser does not tell (Chrome). */
+  tls?: TlsFacts | null;
+  /** TLSA records for the certificate the browser received (Firefox), compared with the published ones. */
+  generator?: TlsaSuggestion | null;
 }
+
+/** The popup's mail section: the MX hosts of the site's registered domain (RFC 7672). */
+export interface MailCheck {
+  /** The registered domain (public suffix + 1 label); null when the host has none. */
+  domain: string | null;
+  state: 'done' | 'no-domain' | 'off' | 'error';
+  result: MailResult | null;
+  error: string | null;
+}
+
+/** The TLSA record generator for a pasted PEM (options page). */
+export type GeneratorResult =
+  | {
+      ok: true;
+      suggestion: TlsaSuggestion;
+      /** The validated TLSA lookup the records were compared with; null when it could not be made. */
+      lookup: { name: string; state: SecurityState; result: AnswerClass; records: string[]; reason: string | null } | null;
+      /** Why there is no lookup (e.g. the trust anchor is unusable). */
+      lookupError: string | null;
+    }
+  | { ok: false; error: 'no-certificate' | 'bad-host' | 'bad-port' | 'bad-certificate'; detail: string };
 
 /** What the background knows about one tab. */
 export interface TabState {
@@ -114,13 +146,20 @@ export type Request =
   | { type: 'getTabState'; tabId: number }
   | { type: 'recheck'; tabId: number }
   | { type: 'proceedAnyway'; host: string }
-  | { type: 'testResolver'; url: string; trustAnchor: TrustAnchorChoice };
+  | { type: 'testResolver'; url: string; trustAnchor: TrustAnchorChoice }
+  | { type: 'checkMail'; tabId: number }
+  | { type: 'generateTlsa'; host: string; port: number; pem: string };
+
+/** Upper bound on a pasted PEM chain (a few certificates are a few kilobytes). */
+export const PEM_MAX_LENGTH = 65536;
 
 export interface ResponseMap {
   getTabState: TabState;
   recheck: TabState;
   proceedAnyway: { ok: boolean };
   testResolver: ResolverTestResult;
+  checkMail: MailCheck;
+  generateTlsa: GeneratorResult;
 }
 
 export type ResponseFor<R extends Request> = ResponseMap[R['type']];
@@ -149,6 +188,17 @@ export function isRequest(v: unknown): v is Request {
       return typeof v.host === 'string' && v.host.length > 0 && v.host.length <= 253;
     case 'testResolver':
       return typeof v.url === 'string' && v.url.length <= 2048 && isTrustAnchorChoice(v.trustAnchor);
+    case 'checkMail':
+      return isTabId(v.tabId);
+    case 'generateTlsa':
+      return (
+        typeof v.host === 'string' &&
+        v.host.length <= 253 &&
+        typeof v.port === 'number' &&
+        Number.isInteger(v.port) &&
+        typeof v.pem === 'string' &&
+        v.pem.length <= PEM_MAX_LENGTH
+      );
     default:
       return false;
   }

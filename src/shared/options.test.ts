@@ -220,6 +220,34 @@ describe('version 2 fields', () => {
   });
 });
 
+describe('version 3 fields', () => {
+  it('migrates a version-2 object: expiry warnings at 7 days, everything else kept', () => {
+    const v2 = { version: 2, tlsa: false, skipTestDomains: false, enforcementExceptions: ['www.example.org'] };
+    expect(migrateOptions(v2)).toEqual({
+      ...defaultOptions(),
+      tlsa: false,
+      skipTestDomains: false,
+      enforcementExceptions: ['www.example.org'],
+      expiryWarningDays: 7,
+    });
+    expect(defaultOptions().expiryWarningDays).toBe(7);
+  });
+
+  it('keeps a stored whole number of days within 0..365, else the default', () => {
+    expect(migrateOptions({ version: 3, expiryWarningDays: 0 }).expiryWarningDays).toBe(0);
+    expect(migrateOptions({ version: 3, expiryWarningDays: 30 }).expiryWarningDays).toBe(30);
+    for (const bad of [-1, 2.5, 366, '7', null, Number.NaN]) {
+      expect(migrateOptions({ version: 3, expiryWarningDays: bad }).expiryWarningDays).toBe(7);
+    }
+  });
+
+  it('refuses to save a day count outside 0..365', () => {
+    expect(validateOptions({ ...defaultOptions(), expiryWarningDays: 400 })).toEqual([{ field: 'expiryWarningDays', code: 'expiry-days-invalid' }]);
+    expect(validateOptions({ ...defaultOptions(), expiryWarningDays: 1.5 })).toEqual([{ field: 'expiryWarningDays', code: 'expiry-days-invalid' }]);
+    expect(validateOptions({ ...defaultOptions(), expiryWarningDays: 0 })).toEqual([]);
+  });
+});
+
 describe('resolverUrls', () => {
   it('lists the primary, then a different secondary', () => {
     expect(resolverUrls(defaultOptions())).toEqual([RESOLVER_PRESETS.cloudflare.url, RESOLVER_PRESETS.quad9.url]);

@@ -5,7 +5,7 @@
 import { parseTrustAnchors } from '../core/dnssec/anchors';
 import { validateDohUrl } from '../core/transport/doh';
 
-export const OPTIONS_VERSION = 2;
+export const OPTIONS_VERSION = 3;
 
 export const RESOLVER_PRESETS = {
   cloudflare: { label: 'Cloudflare', url: 'https://cloudflare-dns.com/dns-query' },
@@ -40,7 +40,14 @@ export interface Options {
   skipTestDomains: boolean;
   /** Hosts (normalized, no wildcards) the user chose to open although enforcement blocked them. */
   enforcementExceptions: string[];
+  /**
+   * Warn (popup detail turns yellow) when a signature in the chain of trust expires within this
+   * many days; 0 = never. Whole days, 0..EXPIRY_WARNING_MAX_DAYS.
+   */
+  expiryWarningDays: number;
 }
+
+export const EXPIRY_WARNING_MAX_DAYS = 365;
 
 const DEFAULTS: Options = {
   version: OPTIONS_VERSION,
@@ -54,6 +61,7 @@ const DEFAULTS: Options = {
   privateWindows: false,
   skipTestDomains: true,
   enforcementExceptions: [],
+  expiryWarningDays: 7,
 };
 
 /** Read-only view of the defaults; use `defaultOptions()` for a copy to modify. */
@@ -86,6 +94,8 @@ const MIGRATIONS: Record<number, (o: Raw) => Raw> = {
   0: (o) => ({ ...o, version: 1 }),
   // v2 added skipTestDomains and enforcementExceptions; their defaults are filled in by `coerce`.
   1: (o) => ({ ...o, version: 2 }),
+  // v3 added expiryWarningDays (issue #9); its default is filled in by `coerce`.
+  2: (o) => ({ ...o, version: 3 }),
 };
 
 function coerceResolver(v: unknown): ResolverChoice | undefined {
@@ -113,6 +123,11 @@ function bool(v: unknown, fallback: boolean): boolean {
   return typeof v === 'boolean' ? v : fallback;
 }
 
+/** A whole number of days within 0..EXPIRY_WARNING_MAX_DAYS, else null. */
+export function isExpiryWarningDays(v: unknown): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= EXPIRY_WARNING_MAX_DAYS;
+}
+
 /** Field by field: a field of the wrong shape takes its default, the others are kept. */
 function coerce(o: Raw): Options {
   const d = defaultOptions();
@@ -138,6 +153,7 @@ function coerce(o: Raw): Options {
           ),
         ]
       : d.enforcementExceptions,
+    expiryWarningDays: isExpiryWarningDays(o.expiryWarningDays) ? o.expiryWarningDays : d.expiryWarningDays,
   };
 }
 
@@ -167,7 +183,8 @@ export type OptionsError =
   | { field: 'secondaryResolver'; code: 'secondary-same' }
   | { field: 'trustAnchor'; code: 'trust-anchor-empty' | 'trust-anchor-too-long' }
   | { field: 'trustAnchor'; code: 'trust-anchor-invalid'; line: number; detail: string }
-  | { field: 'exclusions'; code: 'exclusion-invalid' | 'exclusion-duplicate'; index: number; value: string };
+  | { field: 'exclusions'; code: 'exclusion-invalid' | 'exclusion-duplicate'; index: number; value: string }
+  | { field: 'expiryWarningDays'; code: 'expiry-days-invalid' };
 
 export type OptionsErrorCode = OptionsError['code'];
 
@@ -248,6 +265,7 @@ export function validateOptions(o: Options): OptionsError[] {
     else if (seen.has(normal)) errors.push({ field: 'exclusions', code: 'exclusion-duplicate', index, value });
     else seen.add(normal);
   });
+  if (!isExpiryWarningDays(o.expiryWarningDays)) errors.push({ field: 'expiryWarningDays', code: 'expiry-days-invalid' });
   return errors;
 }
 

@@ -14,7 +14,7 @@ import { DohClient } from '../../src/core/transport/doh';
 import { parseName } from '../../src/core/wire/name';
 import { readCatalogue, readWorld } from '../world/world.mjs';
 
-interface Expect { state: string; result: string }
+interface Expect { state: string; result: string; reason?: string }
 interface Case {
   id: string;
   host: string;
@@ -24,6 +24,8 @@ interface Case {
   tlsa: Expect;
   dane: string;
   site?: boolean;
+  knownCoreBug?: string;
+  category?: string;
 }
 
 const world = readWorld();
@@ -34,12 +36,20 @@ const anchors = anchorParse.anchors;
 const ca = readFileSync(world.ca);
 const fetch = httpsFetch({ ca });
 
+const expectOf = (e: Expect) => ({ state: e.state, result: e.result });
+/** Cases whose expectation the core does not meet yet: they must fail (test.fails), until fixed. */
+const working = catalogue.cases.filter((c) => !c.knownCoreBug);
+const knownBugs = catalogue.cases.filter((c) => c.knownCoreBug);
+
 for (const resolverName of ['bind', 'unbound'] as const) {
   describe(`catalogue via ${resolverName} DoH`, () => {
-    test.concurrent.each(catalogue.cases.map((c) => [c.id, c] as const))('%s', async (_id, c) => {
-      const resolver = new DohClient({ urls: [world.resolvers[resolverName].doh], fetch });
+    const judge = async (c: Case) => {
+      // Limits cases get an HTTP/2 connection of their own: BIND 9.18's DoH corrupts ~60 KiB
+      // responses now and then when they share a busy connection (plain TCP and unbound are fine).
+      const own = c.category === 'limits' ? httpsFetch({ ca }) : null;
+      const resolver = new DohClient({ urls: [world.resolvers[resolverName].doh], fetch: own ?? fetch });
       const validator = new Validator({ resolver, anchors });
-      const verdict = await validateHost(validator, parseName(c.host)!, c.port);
+      const verdict = await validateHost(validator, parseName(c.host)!, c.port).finally(() => own?.close());
       let r = toCheckResult(c.host, c.port, verdict, 0);
       const got: Record<string, unknown> = {
         address: { state: r.address.state, result: r.address.result },
@@ -47,10 +57,19 @@ for (const resolverName of ['bind', 'unbound'] as const) {
         tlsaName: r.tlsa.name,
       };
       const want: Record<string, unknown> = {
-        address: c.address,
-        tlsa: c.tlsa,
+        address: expectOf(c.address),
+        tlsa: expectOf(c.tlsa),
         tlsaName: c.tlsaName,
       };
+      // Limits cases name the reason code as well (e.g. limit-exceeded, nsec3-iterations).
+      if (c.address.reason) {
+        (got.address as Expect).reason = r.address.reasonCode;
+        (want.address as Expect).reason = c.address.reason;
+      }
+      if (c.tlsa.reason) {
+        (got.tlsa as Expect).reason = r.tlsa.reasonCode;
+        (want.tlsa as Expect).reason = c.tlsa.reason;
+      }
       if (c.site) {
         r = await connectAndMatch(r, verdict, { ca });
         got.dane = r.dane;
@@ -62,6 +81,12 @@ for (const resolverName of ['bind', 'unbound'] as const) {
       expect({ ...got, reasons: undefined }, `${c.id}: ${r.address.reason ?? ''} | ${r.tlsa.reason ?? ''} | ${r.daneReason ?? ''}`).toEqual({ ...want, reasons: undefined });
       // A secure verdict always comes with the chain that proved it, from the anchor down.
       if (r.address.state === 'secure') expect(r.chain[0]?.zone).toBe('.');
-    });
+    };
+    test.concurrent.each(working.map((c) => [c.id, c] as const))('%s', (_id, c) => judge(c));
+    if (knownBugs.length > 0) {
+      // Known core bugs (catalogue `knownCoreBug`): these fail today; when the core is fixed,
+      // test.fails turns red and the catalogue entry's knownCoreBug is to be removed.
+      test.fails.each(knownBugs.map((c) => [c.id, c] as const))('known core bug: %s', (_id, c) => judge(c));
+    }
   });
 }

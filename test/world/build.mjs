@@ -9,6 +9,7 @@ import { run as runRaw, mapLimit } from './lib/proc.mjs';
 let CWD = process.cwd();
 const run = (cmd, args, opts = {}) => runRaw(cmd, args, { cwd: CWD, ...opts });
 import { ADDR, FRONT_PORT, DOH_PORT, DNS_PORT } from './lib/addresses.mjs';
+import { applyKeytrap, generatedRecords, keytrapRecords, ldnsSignArgs } from './limits.mjs';
 
 const ALG = {
   8: { name: 'RSASHA256', bits: 2048 },
@@ -139,6 +140,8 @@ export async function buildWorld({ runDir, catalogue, log = () => {} }) {
     normal: { inception: now - DAY, expiration: now + 10 * DAY },
     expired: { inception: now - 20 * DAY, expiration: now - DAY },
     future: { inception: now + 5 * DAY, expiration: now + 15 * DAY },
+    // still valid, but close to expiry: the extension's expiry warning (issue #9)
+    soon: { inception: now - DAY, expiration: now + 2 * DAY },
   };
   const servers = catalogue.servers;
   const zones = catalogue.zones.map((z) => ({ ...z, signed: z.signed !== false, extra: [] }));
@@ -215,7 +218,7 @@ export async function buildWorld({ runDir, catalogue, log = () => {} }) {
     } else {
       L.push(`@ SOA ns1.${origin} hostmaster.${origin} ${serial} 1800 900 604800 60`, `@ NS ns1.${origin}`, `ns1 A ${servers[z.server]}`);
     }
-    L.push(...z.records, ...z.extra);
+    L.push(...z.records, ...z.extra, ...generatedRecords(z));
     if (z.bench) {
       for (let i = 0; i < z.bench.hosts; i++) {
         L.push(`${z.bench.prefix}${i} A ${z.bench.net}${(i % 250) + 1}`, `_443._tcp.${z.bench.prefix}${i} TLSA ${benchTlsa}`);
@@ -229,6 +232,7 @@ export async function buildWorld({ runDir, catalogue, log = () => {} }) {
     if (z.signed) {
       L.push(z.ksk.rr);
       if (z.zsk) L.push(z.zsk.rr);
+      L.push(...keytrapRecords(z, origin)); // limits.mjs: colliding key tags (KeyTrap zones only)
     }
     z.file = path.join(runDir, 'zones', `${fileBase(z.name)}.zone`);
     fs.writeFileSync(z.file, L.join('\n') + '\n');
@@ -238,6 +242,13 @@ export async function buildWorld({ runDir, catalogue, log = () => {} }) {
   await mapLimit(zones.filter((z) => z.signed), limit, async (z) => {
     const w = windows[z.validity ?? 'normal'];
     const out = path.join(runDir, 'zones', `${fileBase(z.name)}.signed`);
+    if (z.denial === 'nsec3' && z.nsec3Iterations > 150) {
+      // dnssec-signzone (BIND 9.18) refuses more than 150 NSEC3 iterations: ldns-signzone does not.
+      const keyBases = [z.ksk.base, z.zsk?.base].filter(Boolean);
+      await run('ldns-signzone', ldnsSignArgs(z, { ...w, out, origin: abs(z.name), file: z.file, keyBases }));
+      z.signedFile = out;
+      return;
+    }
     const args = ['-K', z.keyDir, '-d', z.keyDir, '-o', abs(z.name), '-O', 'full', '-f', out, '-s', stamp(w.inception), '-e', stamp(w.expiration)];
     if (z.keys === 'csk') args.push('-z');
     if (z.denial === 'nsec3') {
@@ -249,6 +260,7 @@ export async function buildWorld({ runDir, catalogue, log = () => {} }) {
     if (z.zsk) args.push(`${z.zsk.base}.key`);
     await run('dnssec-signzone', args);
     if (z.edits) applyEdits(out, z);
+    applyKeytrap(out, z); // limits.mjs: no-op unless the zone is a KeyTrap zone
     z.signedFile = out;
   });
   log(`zones signed ${Date.now() - t0} ms`);
@@ -344,6 +356,7 @@ options {
   empty-zones-enable no;
   allow-transfer { none; };
   querylog yes;
+  max-records-per-type 0; // limits zones: ~64 KiB RRsets (BIND 9.18.28+ default is 100)
 };
 controls { };
 logging {
@@ -381,6 +394,7 @@ options {
   max-ncache-ttl 60;
   trust-anchor-telemetry no;
   querylog yes;
+  max-records-per-type 0; // limits zones: ~64 KiB RRsets (BIND 9.18.28+ default is 100)
 };
 controls { };
 zone "." { type hint; file ${q(hints)}; };

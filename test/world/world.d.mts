@@ -1,6 +1,8 @@
 export interface CaseState {
   state: 'secure' | 'insecure' | 'bogus';
   result: 'data' | 'nodata' | 'nxdomain';
+  /** Expected reason code of our validator (limits cases), when it matters. */
+  reason?: string;
 }
 export interface TlsaSpec {
   usage: number;
@@ -26,6 +28,8 @@ export interface CatalogueCase {
   note?: string;
   /** Where a reference tool deliberately disagrees with the expected value: tool -> kind -> state/result. */
   referenceResults?: Record<string, { address?: Partial<CaseState>; tlsa?: Partial<CaseState>; why: string }>;
+  /** The expectation is right but our validator does not meet it yet (test.fails in catalogue.test.ts). */
+  knownCoreBug?: string;
 }
 export interface CatalogueZone {
   name: string;
@@ -38,15 +42,43 @@ export interface CatalogueZone {
   optOut?: boolean;
   ds?: 'with-stale' | 'wrong';
   dsDigests?: number[];
-  validity?: 'expired' | 'future';
+  validity?: 'expired' | 'future' | 'soon';
   edits?: { op: 'drop-rrsig' | 'corrupt-rrsig'; name: string; type: string }[];
   records: string[];
   bench?: { hosts: number; prefix: string; net: string };
+  /** Resource-limit zones (limits.mjs): generated records, KeyTrap keys/signatures, NSEC3 iterations. */
+  generate?: (
+    | { kind: 'cname-chain'; prefix: string; links: number; address: string }
+    | { kind: 'txt-flood' | 'tlsa-flood'; name: string; count: number; size: number }
+  )[];
+  keytrap?: { collidingKeys: number; sigsPerRRset: number };
+  nsec3Iterations?: number;
+}
+/** One MX host of a mail case: its address and `_25._tcp` TLSA lookups (RFC 7672). */
+export interface MailHostCase {
+  host: string;
+  preference: number;
+  address: CaseState;
+  /** The TLSA base used: `_25._tcp.<host>`, or at the CNAME-expanded name when that is secure. */
+  tlsaName: string;
+  tlsa: CaseState;
+  dane: 'dane' | 'no-tlsa' | 'unusable' | 'not-applicable' | 'bogus';
+}
+/** A mail domain: its MX RRset and every MX host (issue #9). */
+export interface MailCase {
+  id: string;
+  domain: string;
+  description: string;
+  mx: CaseState;
+  summary: 'all' | 'some' | 'none' | 'not-applicable' | 'bogus' | 'no-mail';
+  hosts: MailHostCase[];
 }
 export interface Catalogue {
   servers: Record<'root' | 'tld' | 'sld', string>;
   zones: CatalogueZone[];
   cases: CatalogueCase[];
+  /** Mail domains (MX + `_25._tcp` TLSA), proven by mail.test.ts. */
+  mail?: MailCase[];
 }
 export interface WorldResolver {
   doh: string;
@@ -105,6 +137,8 @@ export interface World {
   startupMs: number;
   sigInception: string;
   sigExpiration: string;
+  /** Expiry of the zones signed with the short "soon" window, when there are any. */
+  sigSoonExpiration?: string;
 }
 export const WORLD_DIR: string;
 export const RUN_DIR: string;

@@ -169,6 +169,10 @@ export async function worldStatus() {
   if (dead.length) return { running: false, reason: `dead: ${dead.map(([n]) => n).join(', ')}` };
   const world = readWorld();
   if (Date.parse(world.sigExpiration) - Date.now() < 2 * 86400 * 1000) return { running: false, reason: 'signatures close to expiry' };
+  // zones signed with the short "soon" window (expiry warnings) must keep at least a day
+  if (world.sigSoonExpiration && Date.parse(world.sigSoonExpiration) - Date.now() < 86400 * 1000) {
+    return { running: false, reason: 'expiring-soon zone close to expiry' };
+  }
   try {
     await probe(world);
   } catch (e) {
@@ -283,7 +287,7 @@ function describe(b, catalogue, t0) {
       ...(z.signed && {
         algorithm: z.alg,
         denial: z.denial,
-        ...(z.denial === 'nsec3' && { nsec3: { salt: z.salt ?? '', iterations: 0, optOut: !!z.optOut } }),
+        ...(z.denial === 'nsec3' && { nsec3: { salt: z.salt ?? '', iterations: z.nsec3Iterations ?? 0, optOut: !!z.optOut } }),
         keys: [z.ksk, z.zsk].filter(Boolean).map((k) => ({ keyTag: k.keyTag, flags: k.flags, algorithm: k.algorithm })),
         ...(z.unpublished && { unpublishedKeyTag: z.unpublished.keyTag }),
         validity: z.validity ?? 'normal',
@@ -295,6 +299,7 @@ function describe(b, catalogue, t0) {
     startedAt: new Date(t0).toISOString(),
     sigInception: new Date(b.windows.normal.inception * 1000).toISOString(),
     sigExpiration: new Date(b.windows.normal.expiration * 1000).toISOString(),
+    ...(b.zones.some((z) => z.validity === 'soon') && { sigSoonExpiration: new Date(b.windows.soon.expiration * 1000).toISOString() }),
   };
 }
 

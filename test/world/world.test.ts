@@ -107,7 +107,7 @@ beforeAll(async () => {
         jobs.push(async () => {
           const m = await dnsQuery(world.resolvers[r].dns, world.resolvers[r].port, name, type, { timeoutMs: 5000 });
           verdicts.set(`${c.id}|${k}|${r === 'bind' ? 'named' : 'unbound'}`, resolverVerdict(m, type));
-          if (c[k].state === 'bogus') {
+          if (expected(c, k, r === 'bind' ? 'named' : 'unbound').state === 'bogus') {
             cdAnswers.set(`${c.id}|${k}|${r}`, await dnsQuery(world.resolvers[r].dns, world.resolvers[r].port, name, type, { cd: true, timeoutMs: 5000 }));
           }
         });
@@ -154,8 +154,10 @@ describe.each(cases.map((c) => [c.id, c] as const))('case %s', (_id, c) => {
         else expect({ state: v!.state, result: v!.result }, v!.raw).toEqual({ state: want.state, result: want.result });
       });
     }
-    if (c[k].state === 'bogus') {
-      for (const r of ['bind', 'unbound'] as const) {
+    for (const r of ['bind', 'unbound'] as const) {
+      // Only where the resolver itself must call it bogus (a case may be bogus for our validator
+      // alone, e.g. beyond one of its limits, see referenceResults).
+      if (expected(c, k, r === 'bind' ? 'named' : 'unbound').state === 'bogus') {
         it(`${k}: ${r} returns the bogus data with CD=1`, () => {
           const m = cdAnswers.get(`${c.id}|${k}|${r}`)!;
           expect(m.rcode).toBe(c[k].result === 'nxdomain' ? 'NXDOMAIN' : 'NOERROR');
@@ -268,7 +270,8 @@ describe('DoH front', () => {
 
 describe('zones and trust anchor', () => {
   const broken = new Set(
-    catalogue.zones.filter((z) => z.validity || z.edits?.length).map((z) => (z.name === '.' ? '.' : `${z.name}.`)),
+    // validity "soon": valid signatures that expire soon (issue #9), not broken
+    catalogue.zones.filter((z) => (z.validity && z.validity !== 'soon') || z.edits?.length || z.keytrap).map((z) => (z.name === '.' ? '.' : `${z.name}.`)),
   );
   it('ldns-verify-zone accepts every correct signed zone and rejects the broken ones', async () => {
     const signed = world.zones.filter((z) => z.signed);

@@ -27,7 +27,19 @@ import { ancestors, canonicalName, isSubdomain, labelCount, namesEqual } from '.
 import { Rcode, RRType, type DNSKEYData, type DSData, type Message, type Name, type RR } from '../wire/types';
 
 export type ZoneStatus =
-  | { state: 'secure'; zone: Name; keys: RR<DNSKEYData>[]; chain: ChainLink[]; ttl: number }
+  | {
+      state: 'secure';
+      zone: Name;
+      keys: RR<DNSKEYData>[];
+      chain: ChainLink[];
+      ttl: number;
+      /**
+       * Set when a name between this zone and the one looked up could not be proven not to be a
+       * zone cut (NSEC3 iterations above the RFC 9276 cap): data signed by this zone is still
+       * secure, anything else below is insecure for this reason.
+       */
+      unproven?: Reason;
+    }
   | { state: Exclude<SecurityState, 'secure'>; zone: Name; chain: ChainLink[]; reason: Reason; ttl: number };
 
 type SecureZone = Extract<ZoneStatus, { state: 'secure' }>;
@@ -37,6 +49,7 @@ type Step =
   | { kind: 'cut'; zone: SecureZone }
   | { kind: 'not-cut'; ttl: number }
   | { kind: 'stop'; ttl: number } // NXDOMAIN or DNAME: nothing below exists in this zone
+  | { kind: 'unknown'; reason: Reason; ttl: number } // no usable proof either way (RFC 9276 §3.2)
   | { kind: 'end'; status: ZoneStatus }; // insecure, bogus or indeterminate from here on
 
 export interface ChainCaches {
@@ -89,6 +102,10 @@ async function walk(cfg: ChainConfig, name: Name, ctx: VerdictContext): Promise<
   for (const c of cutCandidates(name, anchor.zone)) {
     const step = await dsStep(cfg, c, cur, ctx);
     if (step.kind === 'not-cut') continue;
+    if (step.kind === 'unknown') {
+      cur = { ...cur, unproven: cur.unproven ?? step.reason };
+      continue;
+    }
     if (step.kind === 'stop') break;
     if (step.kind === 'end') return step.status;
     if (++depth > LIMITS.maxChainDepth) {
@@ -139,7 +156,7 @@ async function dsStep(cfg: ChainConfig, name: Name, parent: SecureZone, ctx: Ver
     if (step.kind === 'cut') {
       cfg.caches.zones.set(`zone:${canonicalName(name)}`, step.zone, step.zone.ttl);
       cfg.caches.steps.set(key, step, step.zone.ttl);
-    } else if (step.kind === 'not-cut' || step.kind === 'stop') {
+    } else if (step.kind === 'not-cut' || step.kind === 'stop' || step.kind === 'unknown') {
       cfg.caches.steps.set(key, step, step.ttl);
     } else if (step.status.state === 'insecure' && step.status.ttl > 0) {
       cfg.caches.steps.set(key, step, step.status.ttl);
@@ -220,12 +237,19 @@ async function dsStepUncached(name: Name, parent: SecureZone, ctx: VerdictContex
         zone: parent.zone,
       }, denial.ttl);
     case 'insecure-iterations':
-      return end(parent, name, 'insecure', {
-        code: 'nsec3-iterations',
-        message: `NSEC3 with ${d.iterations} iterations in ${parent.zone} exceeds ${LIMITS.maxNsec3Iterations}`,
-        rule: 'RFC 9276 §3.2',
-        zone: parent.zone,
-      });
+      // Whether `name` is a delegation cannot be told. Data that `parent` itself signs is still
+      // authentic; anything from a zone below is insecure (the validator decides per RRset).
+      return {
+        kind: 'unknown',
+        ttl: denial.ttl,
+        reason: {
+          code: 'nsec3-iterations',
+          message: `NSEC3 with ${d.iterations} iterations in ${parent.zone} exceeds ${LIMITS.maxNsec3Iterations}: ${name} cannot be proven to be or not to be a delegation`,
+          rule: 'RFC 9276 §3.2',
+          zone: parent.zone,
+          name,
+        },
+      };
     case 'failed':
       return end(parent, name, 'bogus', d.reason);
   }

@@ -15,7 +15,7 @@ import { proveDenial } from './denial';
 import { Fetcher, type QueryResolver } from './fetcher';
 import { LIMITS } from './limits';
 import { worstState, type AnswerClass, type ChainLink, type LookupResult, type Reason, type SecurityState } from './result';
-import { rrsetOf, type RRset } from './rrset';
+import { rrsetOf, signersOf, type RRset } from './rrset';
 import { verifyRRsetOnce } from './verify-once';
 import { canonicalRdata } from './canonical';
 import { bytesEqual } from '../util/encoding';
@@ -82,7 +82,7 @@ export class Validator {
       if (!this.cfg.caches.zones.get(`anchor:${anchor.zone}`)) list.push({ name: anchor.zone, type: RRType.DNSKEY });
       for (const c of cutCandidates(name, anchor.zone)) {
         const known = this.cfg.caches.steps.get(`kind:${canonicalName(c)}`);
-        if (known && known.kind !== 'cut' && known.kind !== 'not-cut') break; // nothing below is needed
+        if (known && (known.kind === 'stop' || known.kind === 'end')) break; // nothing below is needed
         if (!known) list.push({ name: c, type: RRType.DS });
         // Underscore labels (_443._tcp, RFC 8552) are practically never zone cuts: no speculative DNSKEY there.
         const underscore = c.startsWith('_');
@@ -240,7 +240,14 @@ export class Validator {
     const zone = await zoneFor(this.cfg, holder, ctx);
     if (zone.state !== 'secure') return { state: zone.state, reason: zone.reason, chain: zone.chain, ttl: zone.ttl, labels: 0 };
     const v = await verifyRRsetOnce(set.records, set.sigs, zone.keys, zone.zone, ctx);
-    if (!v.ok) return { state: 'bogus', reason: v.reason, chain: zone.chain, ttl: 0, labels: 0 };
+    if (!v.ok) {
+      // Not signed by the zone we could prove, and a possible (unprovable) cut lies in between:
+      // the data may come from an unsigned zone below — insecure, not bogus (RFC 9276 §3.2).
+      if (zone.unproven && !signersOf(set.sigs).includes(canonicalName(zone.zone))) {
+        return { state: 'insecure', reason: zone.unproven, chain: zone.chain, ttl: 0, labels: 0 };
+      }
+      return { state: 'bogus', reason: v.reason, chain: zone.chain, ttl: 0, labels: 0 };
+    }
     return { state: 'secure', chain: zone.chain, ttl: Math.min(v.ttl, zone.ttl), wildcard: v.wildcard ?? undefined, labels: v.sig.data.labels, zone };
   }
 
@@ -281,6 +288,10 @@ export class Validator {
     const zone = await zoneFor(this.cfg, holder, ctx);
     if (zone.state !== 'secure') return { state: zone.state, reason: zone.reason, chain: zone.chain, ttl: zone.ttl };
     const denial = await verifiedDenial(msg, zone, ctx);
+    if (denial.records.length === 0 && zone.unproven) {
+      // No denial from the zone we could prove; one from a zone below cannot be checked.
+      return { state: 'insecure', reason: zone.unproven, chain: zone.chain, ttl: 0 };
+    }
     if (denial.records.length === 0) {
       return {
         state: 'bogus',
