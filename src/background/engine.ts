@@ -15,7 +15,7 @@ import { tlsaName } from '../core/dane/names';
 import { parseName } from '../core/wire/name';
 import { RRType, type TLSAData } from '../core/wire/types';
 import type { ResolverTestResult } from '../shared/messages';
-import { resolverUrls, type Options, type TrustAnchorChoice } from '../shared/options';
+import { negativeAnchorNames, resolverUrls, type Options, type TrustAnchorChoice } from '../shared/options';
 
 /** One host's validated DNS facts. */
 export interface HostCheck {
@@ -90,7 +90,7 @@ export class Engine {
    */
   configure(o: Options, fresh = false): void {
     const urls = resolverUrls(o);
-    const key = JSON.stringify([urls, o.trustAnchor, o.tlsa]);
+    const key = JSON.stringify([urls, o.trustAnchor, o.tlsa, o.negativeAnchors]);
     if (this.configured?.key === key && !fresh) return;
     this.cache.clear();
     this.mailCache.clear();
@@ -101,7 +101,7 @@ export class Engine {
       anchorError = anchors.error;
     } else {
       const resolver = new DohClient({ urls, fetch: this.fetchFn, timeoutMs: 5000, retries: 1 });
-      validator = new Validator({ resolver, anchors: anchors.anchors, now: this.now });
+      validator = new Validator({ resolver, anchors: anchors.anchors, negativeAnchors: negativeAnchorNames(o), now: this.now });
     }
     this.configured = { key, validator, anchorError, urls, tlsa: o.tlsa };
   }

@@ -16,6 +16,7 @@ const MESSAGE_KEYS: Record<OptionsErrorCode, MessageKey> = {
   'exclusion-invalid': 'errorExclusionInvalid',
   'exclusion-duplicate': 'errorExclusionDuplicate',
   'expiry-days-invalid': 'errorExpiryDays',
+  'negative-anchor-invalid': 'errorNegativeAnchorInvalid',
 };
 
 /** Error container id → the input marked invalid with it. */
@@ -25,17 +26,22 @@ const FIELDS = {
   trustAnchor: 'trust-anchor-text',
   exclusions: 'exclusions',
   expiryWarningDays: 'expiry-days',
+  negativeAnchors: 'negative-anchors',
 } as const satisfies Record<OptionsError['field'], string>;
 
-function text(error: OptionsError, lineNumbers: readonly number[]): string {
+function text(error: OptionsError, lineNumbers: readonly number[], ntaLineNumbers: readonly number[]): string {
   const key = MESSAGE_KEYS[error.code];
   if (error.code === 'trust-anchor-invalid') return t(key, [String(error.line), error.detail]);
+  if (error.field === 'negativeAnchors') return t(key, [String(ntaLineNumbers[error.index] ?? error.index + 1), error.value]);
   if (error.field !== 'exclusions') return t(key);
   return t(key, [String(lineNumbers[error.index] ?? error.index + 1), error.value]);
 }
 
-/** Clears all error marks, then shows `errors`. `lineNumbers` maps exclusion index → line. */
-export function showErrors(errors: readonly OptionsError[], lineNumbers: readonly number[]): void {
+/**
+ * Clears all error marks, then shows `errors`. `lineNumbers` maps exclusion index → line,
+ * `ntaLineNumbers` negative trust anchor index → line.
+ */
+export function showErrors(errors: readonly OptionsError[], lineNumbers: readonly number[], ntaLineNumbers: readonly number[] = []): void {
   for (const [field, inputId] of Object.entries(FIELDS)) {
     const box = document.getElementById(`${field}-error`);
     const input = document.getElementById(inputId);
@@ -44,7 +50,7 @@ export function showErrors(errors: readonly OptionsError[], lineNumbers: readonl
     box.replaceChildren(
       ...mine.map((e) => {
         const item = document.createElement(box.tagName === 'UL' ? 'li' : 'span');
-        item.textContent = text(e, lineNumbers);
+        item.textContent = text(e, lineNumbers, ntaLineNumbers);
         return item;
       }),
     );

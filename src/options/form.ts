@@ -41,9 +41,18 @@ function writeResolver(selectId: string, urlId: string, choice: ResolverChoice |
 
 /** The non-blank lines of the exclusions box, with their 1-based line numbers. */
 export function exclusionLines(): { values: string[]; lineNumbers: number[] } {
+  return textareaLines('exclusions');
+}
+
+/** The non-blank lines of the negative trust anchors box, with their 1-based line numbers. */
+export function negativeAnchorLines(): { values: string[]; lineNumbers: number[] } {
+  return textareaLines('negative-anchors');
+}
+
+function textareaLines(id: string): { values: string[]; lineNumbers: number[] } {
   const values: string[] = [];
   const lineNumbers: number[] = [];
-  el<HTMLTextAreaElement>('exclusions')
+  el<HTMLTextAreaElement>(id)
     .value.split('\n')
     .forEach((line, i) => {
       if (line.trim() === '') return;
@@ -119,6 +128,7 @@ export function readForm(): Options {
     skipTestDomains: checkbox('skip-test-domains').checked,
     enforcementExceptions: [...exceptions],
     expiryWarningDays: readDays(),
+    negativeAnchors: negativeAnchorLines().values,
   };
 }
 
@@ -136,6 +146,7 @@ export function writeForm(o: Options): void {
   checkbox('private-windows').checked = o.privateWindows;
   checkbox('skip-test-domains').checked = o.skipTestDomains;
   el<HTMLInputElement>('expiry-days').value = String(o.expiryWarningDays);
+  el<HTMLTextAreaElement>('negative-anchors').value = o.negativeAnchors.join('\n');
   syncVisibility();
 }
 

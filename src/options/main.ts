@@ -4,7 +4,7 @@ import { renderSuggestion } from '../ui/generator';
 import { applyI18n, t } from '../ui/i18n';
 import { send } from '../ui/send';
 import { showErrors } from './errors';
-import { exclusionLines, fillResolverSelects, readForm, renderExceptions, syncVisibility, writeForm } from './form';
+import { exclusionLines, negativeAnchorLines, fillResolverSelects, readForm, renderExceptions, syncVisibility, writeForm } from './form';
 
 function setStatus(message: string): void {
   const status = document.getElementById('status');
@@ -24,7 +24,7 @@ async function save(event: SubmitEvent): Promise<void> {
   event.preventDefault();
   const options = readForm();
   const errors = validateOptions(options);
-  showErrors(errors, exclusionLines().lineNumbers);
+  showErrors(errors, exclusionLines().lineNumbers, negativeAnchorLines().lineNumbers);
   // Invalid input is never saved: the previous settings stay in force.
   if (errors.length > 0) return setStatus(t('optionsHasErrors'));
   await saveOptions(options);
@@ -38,7 +38,7 @@ async function testResolver(): Promise<void> {
   if (!out || !button) return;
   const options = readForm();
   const errors = validateOptions(options).filter((e) => e.field === 'resolver' || e.field === 'trustAnchor');
-  showErrors(errors, exclusionLines().lineNumbers);
+  showErrors(errors, exclusionLines().lineNumbers, negativeAnchorLines().lineNumbers);
   if (errors.length > 0) {
     out.textContent = t('optionsHasErrors');
     return;

@@ -7,6 +7,7 @@ import {
   checkResolverUrl,
   defaultOptions,
   migrateOptions,
+  negativeAnchorNames,
   normalizeExclusion,
   resolverUrl,
   resolverUrls,
@@ -245,6 +246,27 @@ describe('version 3 fields', () => {
     expect(validateOptions({ ...defaultOptions(), expiryWarningDays: 400 })).toEqual([{ field: 'expiryWarningDays', code: 'expiry-days-invalid' }]);
     expect(validateOptions({ ...defaultOptions(), expiryWarningDays: 1.5 })).toEqual([{ field: 'expiryWarningDays', code: 'expiry-days-invalid' }]);
     expect(validateOptions({ ...defaultOptions(), expiryWarningDays: 0 })).toEqual([]);
+  });
+});
+
+describe('version 4 fields: negative trust anchors (RFC 7646)', () => {
+  it('migrates a version-3 object with no negative anchors, everything else kept', () => {
+    const v3 = { version: 3, tlsa: false, expiryWarningDays: 30, exclusions: ['*.corp.example'] };
+    expect(migrateOptions(v3)).toEqual({ ...defaultOptions(), tlsa: false, expiryWarningDays: 30, exclusions: ['*.corp.example'], negativeAnchors: [] });
+  });
+
+  it('keeps stored strings, drops other values', () => {
+    expect(migrateOptions({ version: 4, negativeAnchors: ['broken.example', 7, null] }).negativeAnchors).toEqual(['broken.example']);
+    expect(migrateOptions({ version: 4, negativeAnchors: 'broken.example' }).negativeAnchors).toEqual([]);
+  });
+
+  it('refuses wildcards and non-domains with the line index; gives the validator absolute names', () => {
+    const o = { ...defaultOptions(), negativeAnchors: ['Broken.Example', '*.x.example', 'bad name'] };
+    expect(validateOptions(o)).toEqual([
+      { field: 'negativeAnchors', code: 'negative-anchor-invalid', index: 1, value: '*.x.example' },
+      { field: 'negativeAnchors', code: 'negative-anchor-invalid', index: 2, value: 'bad name' },
+    ]);
+    expect(negativeAnchorNames({ ...defaultOptions(), negativeAnchors: ['Broken.Example', 'broken.example.', 'x.test'] })).toEqual(['broken.example.', 'x.test.']);
   });
 });
 

@@ -5,7 +5,7 @@
 import { parseTrustAnchors } from '../core/dnssec/anchors';
 import { validateDohUrl } from '../core/transport/doh';
 
-export const OPTIONS_VERSION = 3;
+export const OPTIONS_VERSION = 4;
 
 export const RESOLVER_PRESETS = {
   cloudflare: { label: 'Cloudflare', url: 'https://cloudflare-dns.com/dns-query' },
@@ -45,6 +45,11 @@ export interface Options {
    * many days; 0 = never. Whole days, 0..EXPIRY_WARNING_MAX_DAYS.
    */
   expiryWarningDays: number;
+  /**
+   * Negative trust anchors (RFC 7646): domains (normalized, no wildcard; each covers its
+   * subdomains) treated as insecure, for zones known to be broken. The popup says when one applies.
+   */
+  negativeAnchors: string[];
 }
 
 export const EXPIRY_WARNING_MAX_DAYS = 365;
@@ -62,6 +67,7 @@ const DEFAULTS: Options = {
   skipTestDomains: true,
   enforcementExceptions: [],
   expiryWarningDays: 7,
+  negativeAnchors: [],
 };
 
 /** Read-only view of the defaults; use `defaultOptions()` for a copy to modify. */
@@ -96,6 +102,8 @@ const MIGRATIONS: Record<number, (o: Raw) => Raw> = {
   1: (o) => ({ ...o, version: 2 }),
   // v3 added expiryWarningDays (issue #9); its default is filled in by `coerce`.
   2: (o) => ({ ...o, version: 3 }),
+  // v4 added negativeAnchors (issue #10); its default is filled in by `coerce`.
+  3: (o) => ({ ...o, version: 4 }),
 };
 
 function coerceResolver(v: unknown): ResolverChoice | undefined {
@@ -154,6 +162,9 @@ function coerce(o: Raw): Options {
         ]
       : d.enforcementExceptions,
     expiryWarningDays: isExpiryWarningDays(o.expiryWarningDays) ? o.expiryWarningDays : d.expiryWarningDays,
+    negativeAnchors: Array.isArray(o.negativeAnchors)
+      ? o.negativeAnchors.filter((e): e is string => typeof e === 'string')
+      : d.negativeAnchors,
   };
 }
 
@@ -184,7 +195,8 @@ export type OptionsError =
   | { field: 'trustAnchor'; code: 'trust-anchor-empty' | 'trust-anchor-too-long' }
   | { field: 'trustAnchor'; code: 'trust-anchor-invalid'; line: number; detail: string }
   | { field: 'exclusions'; code: 'exclusion-invalid' | 'exclusion-duplicate'; index: number; value: string }
-  | { field: 'expiryWarningDays'; code: 'expiry-days-invalid' };
+  | { field: 'expiryWarningDays'; code: 'expiry-days-invalid' }
+  | { field: 'negativeAnchors'; code: 'negative-anchor-invalid'; index: number; value: string };
 
 export type OptionsErrorCode = OptionsError['code'];
 
@@ -266,6 +278,10 @@ export function validateOptions(o: Options): OptionsError[] {
     else seen.add(normal);
   });
   if (!isExpiryWarningDays(o.expiryWarningDays)) errors.push({ field: 'expiryWarningDays', code: 'expiry-days-invalid' });
+  o.negativeAnchors.forEach((value, index) => {
+    const normal = normalizeExclusion(value);
+    if (normal === null || normal.startsWith('*.')) errors.push({ field: 'negativeAnchors', code: 'negative-anchor-invalid', index, value });
+  });
   return errors;
 }
 
@@ -287,4 +303,9 @@ export function withEnforcementException(o: Options, host: string): Options {
   const normal = normalizeExclusion(host);
   if (normal === null || normal.startsWith('*.') || o.enforcementExceptions.includes(normal)) return structuredClone(o);
   return { ...structuredClone(o), enforcementExceptions: [...o.enforcementExceptions, normal] };
+}
+
+/** The negative trust anchors as absolute domain names for the validator (RFC 7646). */
+export function negativeAnchorNames(o: Options): string[] {
+  return [...new Set(o.negativeAnchors.map((v) => normalizeExclusion(v)).filter((v): v is string => v !== null && !v.startsWith('*.')))].map((v) => `${v}.`);
 }
