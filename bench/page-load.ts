@@ -133,6 +133,7 @@ export async function runPageLoadBench(opts: { quick?: boolean; rtts?: number[];
     .slice(0, runs)
     .map((s) => `https://${s.host}/`);
   if (sites.length < runs) throw new Error(`only ${sites.length} world sites to load`);
+  log(`page-load: Chromium, ${sites.length} sites, RTT ${rtts.join(' and ')} ms, without and with the extension`);
   const empty = emptyExtension();
   const cells: PageLoadCell[] = [];
   try {
@@ -228,6 +229,11 @@ export function markdown(r: PageLoadResults): string {
         `| ${rtt} | ${visit} | ${cell(without)} | ${cell(withExt)} | ${Number.isNaN(delta) ? '—' : `${delta > 0 ? '+' : ''}${delta}`} | ${withExt?.verdictMs ? `${withExt.verdictMs.median} (${withExt.verdictMs.p90})` : '—'} | ${withExt?.verdictBeforeLoad ?? '—'}/${withExt?.runs ?? '—'} | ${withExt?.states.join(', ') ?? ''} |`,
       );
     }
+  }
+  const odd = r.cells.filter((c) => c.unexpected.length > 0);
+  if (odd.length > 0) {
+    lines.push('', 'Verdicts that were not secure (a fault of the resolver path or of the extension, to look into):');
+    for (const c of odd) lines.push(`- RTT ${c.rttMs} ms, ${c.visit} visit: ${c.unexpected.join(', ')}`);
   }
   lines.push(
     '',

@@ -417,12 +417,13 @@ export async function writeReadmeScreenshots(o: { world: World; catalogue: Catal
 
     // The options page, set to the world (custom resolver, custom trust anchor), after a resolver test.
     await configure(helper, worldOptions(o.world));
-    const options = await openExtensionPage(b, 'src/options/index.html', { width: 720, height: 900 });
+    // The upper part (resolvers, trust anchor, checks, exclusions): the whole page is too long.
+    const options = await openExtensionPage(b, 'src/options/index.html', { width: 720, height: 1180 });
     await options.waitForFunction('document.getElementById("resolver")?.value === "custom"', { timeout: 10_000 });
     await options.click('#test-resolver');
     await options.waitForFunction('document.getElementById("test-status")?.className === "ok"', { timeout: 20_000 });
     const optionsFile = path.join(dir, 'options.png');
-    await options.screenshot({ path: optionsFile as `${string}.png`, fullPage: true });
+    await options.screenshot({ path: optionsFile as `${string}.png` });
     written.push(optionsFile);
     await options.close();
 

@@ -122,7 +122,9 @@ interface FormValues {
   privateWindows: boolean;
   exclusions: string;
   skipTest: boolean;
+  /** Options added later; null when this build's page does not have them. */
   expiryDays: string | null;
+  negativeAnchors: string | null;
 }
 
 function readFormValues(page: Page): Promise<FormValues> {
@@ -143,6 +145,7 @@ function readFormValues(page: Page): Promise<FormValues> {
       exclusions: v('exclusions'),
       skipTest: c('skip-test-domains'),
       expiryDays: document.getElementById('expiry-days') ? v('expiry-days') : null,
+      negativeAnchors: document.getElementById('negative-anchors') ? v('negative-anchors') : null,
     };
   });
 }
@@ -196,8 +199,11 @@ describe.each(BROWSERS)('%s extras', (name, launch, distName) => {
     await setChecked(page, '#private-windows', true);
     await setChecked(page, '#skip-test-domains', false);
     await fill(page, '#exclusions', '*.Excluded.test\n\nintranet.example.org.\n');
-    const hasExpiry = (await readFormValues(page)).expiryDays !== null;
+    const { expiryDays, negativeAnchors } = await readFormValues(page);
+    const hasExpiry = expiryDays !== null;
+    const hasNegative = negativeAnchors !== null;
     if (hasExpiry) await fill(page, '#expiry-days', '30');
+    if (hasNegative) await fill(page, '#negative-anchors', 'broken.example.org\nexpired.test');
     expect(await save(page)).toBe(en.optionsSaved);
     await page.close();
 
@@ -214,6 +220,7 @@ describe.each(BROWSERS)('%s extras', (name, launch, distName) => {
       exclusions: ['*.Excluded.test', 'intranet.example.org.'],
     });
     if (hasExpiry) expect(stored).toMatchObject({ expiryWarningDays: 30 });
+    if (hasNegative) expect(stored).toMatchObject({ negativeAnchors: ['broken.example.org', 'expired.test'] });
 
     const reloaded = await openOptions(b);
     expect(await readFormValues(reloaded)).toEqual({
@@ -230,6 +237,7 @@ describe.each(BROWSERS)('%s extras', (name, launch, distName) => {
       exclusions: '*.Excluded.test\nintranet.example.org.',
       skipTest: false,
       expiryDays: hasExpiry ? '30' : null,
+      negativeAnchors: hasNegative ? 'broken.example.org\nexpired.test' : null,
     });
     // Only the chosen rows are shown: both URL boxes and the anchor text.
     expect(await reloaded.evaluate(() => ['resolver-url-row', 'secondary-url-row', 'trust-anchor-row'].map((id) => document.getElementById(id)?.hidden))).toEqual([
@@ -248,6 +256,7 @@ describe.each(BROWSERS)('%s extras', (name, launch, distName) => {
     await setChecked(reloaded, '#private-windows', false);
     await setChecked(reloaded, '#skip-test-domains', true);
     await fill(reloaded, '#exclusions', '');
+    if (hasNegative) await fill(reloaded, '#negative-anchors', '');
     expect(await save(reloaded)).toBe(en.optionsSaved);
     await reloaded.close();
     expect(await storedOptions(helper)).toMatchObject({
@@ -260,6 +269,7 @@ describe.each(BROWSERS)('%s extras', (name, launch, distName) => {
       privateWindows: false,
       skipTestDomains: true,
       exclusions: [],
+      ...(hasNegative ? { negativeAnchors: [] } : {}),
     });
     const again = await openOptions(b);
     expect(await readFormValues(again)).toMatchObject({ resolver: 'preset:quad9', secondary: 'none', anchor: 'builtin', tlsa: true, subrequests: false, exclusions: '' });

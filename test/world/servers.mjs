@@ -165,6 +165,8 @@ async function handle(req, res) {
   }
   try {
     const r = await dohRequest(F.upstreams[upstream], wire, { method: 'POST', ca });
+    // A stream the upstream reset or ended early arrives as an empty body: a gateway error, not an answer.
+    if (r.status === 200 && r.body.length === 0) throw new Error('empty upstream response');
     let body = r.body;
     let note = '';
     if (attack && r.status === 200) {

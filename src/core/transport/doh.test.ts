@@ -140,7 +140,7 @@ describe('DohClient', () => {
     ['missing content-type', { contentType: null }, 'content-type'],
     ['declared body-size', { contentLength: '70000' }, 'body-size'],
     ['actual body-size', { body: new Uint8Array(65536) }, 'body-size'],
-    ['malformed', { body: new Uint8Array([1, 2, 3]) }, 'malformed'],
+    ['malformed', { body: new Uint8Array([0, 0, 0x80, 0, 0, 1, 0, 0, 0, 0, 0, 0, 9]) }, 'malformed'],
     ['not a response', { edit: (m) => (m.header.qr = false) }, 'malformed'],
     ['id-mismatch', { edit: (m) => (m.header.id = 4660) }, 'id-mismatch'],
     ['question name', { edit: (m) => (m.question[0].name = 'example.net.') }, 'question-mismatch'],
@@ -159,6 +159,14 @@ describe('DohClient', () => {
     expect(r.error.status).toBe(status);
     expect(r.error.message).toBeTruthy();
     expect(f.calls).toHaveLength(1);
+  });
+  it('a body shorter than a DNS header is a transport failure, retried, not malformed data', async () => {
+    for (const body of [new Uint8Array(0), new Uint8Array([1, 2, 3])]) {
+      const f = fakeFetch(() => ({ body }));
+      const r = await new DohClient({ urls: [URL1], fetch: f.fetch, retries: 1 }).query('example.com.', 1);
+      expect(r.ok ? 'ok' : r.error.kind).toBe('truncated');
+      expect(f.calls).toHaveLength(2);
+    }
   });
   it('network errors are retried with backoff, then reported', async () => {
     const f = fakeFetch(() => 'reject');

@@ -21,6 +21,7 @@ export type ResolverErrorKind =
   | 'http-status'
   | 'content-type'
   | 'body-size'
+  | 'truncated'
   | 'malformed'
   | 'id-mismatch'
   | 'question-mismatch'
@@ -191,7 +192,7 @@ export class DohClient {
         last = r;
         const e = r.error;
         if (e.kind === 'aborted') return r;
-        const transient = e.kind === 'timeout' || e.kind === 'network' || (e.kind === 'http-status' && (e.status ?? 0) >= 500);
+        const transient = e.kind === 'timeout' || e.kind === 'network' || e.kind === 'truncated' || (e.kind === 'http-status' && (e.status ?? 0) >= 500);
         if (!transient || attempt === this.retries) break;
         await sleep(100 * 2 ** attempt, signal);
       }
@@ -258,6 +259,9 @@ export class DohClient {
       this.stats.bytesIn += bytes.length;
       // RFC 1035 §2.3.4 via RFC 8484 §6: a DNS message is at most 65535 octets.
       if (bytes.length > LIMITS.maxResponseBytes) return fail('body-size', `response of ${bytes.length} bytes exceeds ${LIMITS.maxResponseBytes}`);
+      // Shorter than a DNS header (RFC 1035 §4.1.1): nothing arrived that could be judged — a
+      // transport failure (indeterminate), not malformed DNS data (bogus).
+      if (bytes.length < 12) return fail('truncated', `response of ${bytes.length} bytes is shorter than a DNS header`);
       let message: Message;
       try {
         message = parseMessage(bytes);
