@@ -36,9 +36,11 @@ const BLOCK_PAGE = 'src/blocked/index.html';
 const engine = new Engine();
 const certApi = hasCertificateApi();
 let options: Options = defaultOptions();
+/** Set once a change arrives: a slower start-up read must not overwrite newer options with older ones. */
+let optionsChanged = false;
 const optionsReady: Promise<void> = loadOptions()
   .then((o) => {
-    options = o;
+    if (!optionsChanged) options = o;
   })
   .catch(() => undefined)
   .then(() => engine.configure(options));
@@ -506,6 +508,7 @@ browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.Message
 // Options and start-up
 
 onOptionsChanged((next) => {
+  optionsChanged = true;
   options = next;
   engine.configure(next);
   // Exclusions, resolver or TLSA settings may have changed: re-evaluate every known navigation,

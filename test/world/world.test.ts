@@ -273,8 +273,11 @@ describe('zones and trust anchor', () => {
     // validity "soon": valid signatures that expire soon (issue #9), not broken
     catalogue.zones.filter((z) => (z.validity && z.validity !== 'soon') || z.edits?.length || z.keytrap).map((z) => (z.name === '.' ? '.' : `${z.name}.`)),
   );
+  // ldns-verify-zone (ldns 1.8) calls the ~64 KiB RRsets of limits.test bogus although BIND, delv
+  // and our validator verify them: its buffer for the signed data is smaller than such an RRset.
+  const beyondLdns = new Set(['limits.test.']);
   it('ldns-verify-zone accepts every correct signed zone and rejects the broken ones', async () => {
-    const signed = world.zones.filter((z) => z.signed);
+    const signed = world.zones.filter((z) => z.signed && !beyondLdns.has(z.name));
     const results = await mapLimit(signed, CONCURRENCY, async (z) => {
       const r = await run('ldns-verify-zone', [z.file], { allowFail: true, timeoutMs: 30000 });
       return { zone: z.name, ok: r.code === 0 && /verified and complete/.test(r.text + r.stderr) };
