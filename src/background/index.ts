@@ -128,7 +128,17 @@ async function publish(nav: Navigation): Promise<TabState> {
 // ---------------------------------------------------------------------------------------------
 // Navigations
 
+/**
+ * The address each tab's page was last fetched from (onResponseStarted), kept apart from the
+ * navigations: events may arrive before a navigation is registered, or a navigation may be
+ * replaced (options changed, incognito learnt late) after its response started.
+ */
+const lastAddress = new Map<number, { url: string; ip: string }>();
+/** Tabs closed in this session (tab ids are never reused while the browser runs). */
+const closedTabs = new Set<number>();
+
 function newNavigation(tabId: number, url: string, target: Target, previous?: Navigation): Navigation {
+  const seen = lastAddress.get(tabId);
   return {
     tabId,
     url,
@@ -136,7 +146,7 @@ function newNavigation(tabId: number, url: string, target: Target, previous?: Na
     pending: null,
     check: null,
     error: null,
-    ip: previous?.ip ?? null,
+    ip: previous?.ip ?? (seen?.url === url ? seen.ip : null),
     tls: previous?.tls ?? null,
     cert: null,
     certRunning: null,
@@ -175,6 +185,8 @@ async function navigate(tabId: number, url: string, incognito: boolean, keepConn
   const target = targetFor(url, options, incognito);
   const previous = navigations.get(tabId);
   const nav = newNavigation(tabId, url, target, keepConnection ? previous : undefined);
+  // A navigation queued before its tab was closed must not bring the tab back.
+  if (closedTabs.has(tabId)) return nav;
   navigations.set(tabId, nav);
   startCheck(nav);
   await publish(nav);
@@ -267,6 +279,7 @@ browser.webRequest.onBeforeRequest.addListener(
 browser.webRequest.onResponseStarted.addListener(
   (details) => {
     if (!details.ip) return;
+    if (details.type === 'main_frame') lastAddress.set(details.tabId, { url: details.url, ip: details.ip });
     void enqueue(details.tabId, () => {
       const nav = navigations.get(details.tabId);
       if (!nav || nav.url !== details.url || nav.ip === details.ip) return;
@@ -359,8 +372,10 @@ browser.tabs.onUpdated.addListener((tabId, change, tab) => {
         await publish(nav);
         return;
       }
-      // A navigation webRequest did not see (back/forward cache, restored tab, worker restart).
-      await navigate(tabId, change.url!, tab.incognito);
+      // A navigation webRequest did not see (back/forward cache, restored tab, worker restart), or
+      // the same page judged anew (its incognito flag is known only now): for the same URL keep
+      // what the browser told us about the connection.
+      await navigate(tabId, change.url!, tab.incognito, nav?.url === change.url);
     });
   } else if (change.status !== undefined) {
     // Browsers reset per-tab button state on navigation: paint it again.
@@ -373,6 +388,8 @@ browser.tabs.onRemoved.addListener((tabId) => {
   const nav = navigations.get(tabId);
   if (nav) nav.pending = null;
   navigations.delete(tabId);
+  lastAddress.delete(tabId);
+  closedTabs.add(tabId);
   void sessionArea()?.remove(sessionKey(tabId)).catch(() => undefined);
 });
 
