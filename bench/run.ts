@@ -716,9 +716,11 @@ function markdown(res: Awaited<ReturnType<typeof main>>): string {
   }
   L.push('', 'Scenarios:', '');
   for (const s of SCENARIOS) L.push(`- **${s.id}** — ${s.what}`);
-  L.push('', '### Prototype of the proposed core changes (bench/proto.ts: answer cache, early CNAME-target and expanded-TLSA prefetch)', '');
-  L.push('| scenario | RTT ms | wall ms median (min–max) | wall ÷ RTT | wall ÷ 1 query | query waves | queries | CPU ms | core wall ms | core ÷ prototype | state |');
-  L.push('|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---|');
+  if (protos.length > 0) {
+    L.push('', '### Prototype of the proposed core changes', '');
+    L.push('| scenario | RTT ms | wall ms median (min–max) | wall ÷ RTT | wall ÷ 1 query | query waves | queries | CPU ms | core wall ms | core ÷ prototype | state |');
+    L.push('|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---|');
+  }
   for (const r of protos) {
     const c = core.find((x) => x.scenario === r.scenario && x.rttMs === r.rttMs);
     L.push(
