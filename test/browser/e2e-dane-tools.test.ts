@@ -11,9 +11,9 @@ import path from 'node:path';
 import type { Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { defaultOptions, type Options } from '../../src/shared/options';
-import type { TabState } from '../../src/shared/messages';
 import { readWorld } from '../world/world.mjs';
 import { POPUP_VIEWPORT, launchChromium, launchFirefox, openExtensionPage, screenshot, type LaunchOptions, type LaunchedBrowser } from './harness';
+import { ext, tabState, waitFor } from '../../scripts/demo-browser';
 
 const REPO = path.resolve(import.meta.dirname, '..', '..');
 
@@ -48,34 +48,6 @@ function worldOptions(): Options {
     skipTestDomains: false,
   };
 }
-
-function ext<T>(page: Page, fn: string, arg?: unknown): Promise<T> {
-  return page.evaluate(
-    async (body: string, a: unknown) => {
-      const api = (globalThis as unknown as { browser?: unknown; chrome?: unknown }).browser ?? (globalThis as unknown as { chrome: unknown }).chrome;
-      return (new Function('api', 'arg', `return (async () => { ${body} })();`) as (x: unknown, y: unknown) => Promise<unknown>)(api, a);
-    },
-    fn,
-    arg,
-  ) as Promise<T>;
-}
-
-async function waitFor<T>(what: string, get: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | undefined;
-  for (;;) {
-    try {
-      last = await get();
-      if (ok(last)) return last;
-    } catch (e) {
-      if (Date.now() > deadline) throw e;
-    }
-    if (Date.now() > deadline) throw new Error(`${what}: timed out; last value ${JSON.stringify(last)?.slice(0, 1500)}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-const tabState = (page: Page, tabId: number) => ext<TabState>(page, "return api.runtime.sendMessage({ type: 'getTabState', tabId: arg });", tabId);
 
 /** Opens the URL in a tab and waits for the final verdict (Firefox: the certificate compared too). */
 async function visit(helper: Page, url: string): Promise<number> {

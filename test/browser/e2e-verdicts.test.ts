@@ -23,6 +23,7 @@ import {
   type LaunchOptions,
   type LaunchedBrowser,
 } from './harness';
+import { configure, ext, openTab, tabState, toolbar as tabInfo, waitFor } from '../../scripts/demo-browser';
 
 const REPO = path.resolve(import.meta.dirname, '..', '..');
 
@@ -68,51 +69,10 @@ function worldOptions(extra: Partial<Options> = {}): Options {
   };
 }
 
-/** Runs `fn` in an extension page with the WebExtension API object (browser in Firefox, chrome in Chromium). */
-function ext<T>(page: Page, fn: string, arg?: unknown): Promise<T> {
-  return page.evaluate(
-    async (body: string, a: unknown) => {
-      const api = (globalThis as unknown as { browser?: unknown; chrome?: unknown }).browser ?? (globalThis as unknown as { chrome: unknown }).chrome;
-      return (new Function('api', 'arg', `return (async () => { ${body} })();`) as (x: unknown, y: unknown) => Promise<unknown>)(api, a);
-    },
-    fn,
-    arg,
-  ) as Promise<T>;
-}
-
-async function configure(page: Page, options: Options): Promise<void> {
-  await ext(page, 'await api.storage.local.set({ options: arg });', options);
-}
-
-async function openTab(page: Page, url: string): Promise<number> {
-  return ext<number>(page, 'const t = await api.tabs.create({ url: arg, active: true }); return t.id;', url);
-}
-
-async function tabState(page: Page, tabId: number): Promise<TabState> {
-  return ext<TabState>(page, "return api.runtime.sendMessage({ type: 'getTabState', tabId: arg });", tabId);
-}
-
+/** The toolbar button of a tab (title, badge) and the tab's URL. */
 async function toolbar(page: Page, tabId: number): Promise<{ title: string; badge: string; url: string }> {
-  return ext(
-    page,
-    'const [title, badge, tab] = await Promise.all([api.action.getTitle({ tabId: arg }), api.action.getBadgeText({ tabId: arg }), api.tabs.get(arg)]); return { title, badge, url: tab.url };',
-    tabId,
-  );
-}
-
-async function waitFor<T>(what: string, get: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | undefined;
-  for (;;) {
-    try {
-      last = await get();
-      if (ok(last)) return last;
-    } catch (e) {
-      if (Date.now() > deadline) throw e;
-    }
-    if (Date.now() > deadline) throw new Error(`${what}: timed out; last value ${JSON.stringify(last)?.slice(0, 2000)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  const { title, badge, url } = await tabInfo(page, tabId);
+  return { title, badge, url };
 }
 
 type BrowserName = 'chromium' | 'firefox';
