@@ -341,13 +341,14 @@ describe.each(BROWSERS)('%s extras', (name, launch, distName) => {
       const tabId = await ext<number>(helper, 'const [t] = await api.tabs.query({ url: arg }); return t.id;', main.url);
       // The page fetches an image from each other world host (they answer with HTML: the image
       // fails, the request is made all the same).
-      await page.evaluate((hosts: string[]) => {
+      // A fresh query string each time: a response cached by the earlier load would make no request.
+      await page.evaluate((hosts: string[], nonce: string) => {
         for (const h of hosts) {
           const img = document.createElement('img');
-          img.src = `https://${h}/pixel.png`;
+          img.src = `https://${h}/pixel.png?${nonce}`;
           document.body.append(img);
         }
-      }, Object.keys(others));
+      }, Object.keys(others), `${subrequests}-${Date.now()}`);
       return tabId;
     };
 
