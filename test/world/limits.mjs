@@ -13,6 +13,7 @@
 //   so such zones are signed with ldns-signzone (RFC 9276 says 0; CVE-2023-50868).
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import { p256 } from '@noble/curves/nist.js';
 
 /** RFC 4034 Appendix B key tag of DNSKEY RDATA. */
 export function keyTagOf(rdata) {
@@ -22,10 +23,12 @@ export function keyTagOf(rdata) {
   return ac & 0xffff;
 }
 
+/**
+ * A genuine P-256 public key X||Y. Pure JS (@noble/curves): Node 20 deadlocked after a few thousand
+ * `crypto.generateKeyPairSync('ec')` calls (seen in CI), and a colliding set needs thousands.
+ */
 function p256PublicKey() {
-  const { publicKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const jwk = publicKey.export({ format: 'jwk' });
-  return Buffer.concat([Buffer.from(jwk.x, 'base64url'), Buffer.from(jwk.y, 'base64url')]);
+  return Buffer.from(p256.getPublicKey(p256.utils.randomSecretKey(), false)).subarray(1);
 }
 
 const ZONE_FLAG = 0x0100;
@@ -42,6 +45,11 @@ const FREE_FLAGS = 0x0c7f;
  * the Zone Key bit is set, the other bits from FREE_FLAGS. Returns { tag, records: [{ flags, publicKey }] }.
  */
 export function collidingKeys(count, avoidTags = []) {
+  // Pre-generated set (keytrap-keys.json); regenerate only if its tag collides with the zone's own keys.
+  try {
+    const fixed = JSON.parse(fs.readFileSync(new URL('./keytrap-keys.json', import.meta.url), 'utf8'));
+    if (fixed.records.length >= count && !avoidTags.includes(fixed.tag)) return { tag: fixed.tag, records: fixed.records.slice(0, count) };
+  } catch {}
   const records = [];
   let tag = null;
   while (records.length < count) {
