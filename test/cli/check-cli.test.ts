@@ -4,26 +4,18 @@
  * For every catalogue site, our DANE verdict is compared with the catalogue and with
  * `openssl s_client -dane_tlsa_*` fed the TLSA records our CLI validated.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { readCatalogue, readWorld } from '../world/world.mjs';
 import { run, mapLimit } from '../world/lib/proc.mjs';
+import { check } from './run-check';
 
 const world = readWorld();
 const catalogue = readCatalogue();
 const resolver = world.resolvers.bind.doh;
 
-interface CliRun { code: number; stdout: string; stderr: string }
-function check(args: string[]): Promise<CliRun> {
-  return new Promise((resolve) => {
-    execFile('node', ['bin/check.js', ...args], { env: { ...process.env, NODE_EXTRA_CA_CERTS: world.ca, NO_COLOR: '1' }, timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
 
 describe('check CLI contract', () => {
   test('--json prints exactly the documented keys', async () => {

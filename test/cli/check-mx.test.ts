@@ -4,25 +4,13 @@
  * test/world/mail.test.ts proves with delv). The rest of the CLI contract is unchanged
  * (check-cli.test.ts).
  */
-import { execFile } from 'node:child_process';
 import { describe, expect, test } from 'vitest';
 import { readCatalogue, readWorld } from '../world/world.mjs';
+import { check } from './run-check';
 
 const world = readWorld();
 const mail = readCatalogue().mail ?? [];
 
-interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-function check(args: string[]): Promise<CliRun> {
-  return new Promise((resolve) => {
-    execFile('node', ['bin/check.js', ...args], { env: { ...process.env, NODE_EXTRA_CA_CERTS: world.ca, NO_COLOR: '1' }, timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
 const anchor = ['--trust-anchor', world.trustAnchor.zone];
 
 describe.each(['bind', 'unbound'] as const)('check --mx via %s', (resolver) => {

@@ -6,7 +6,6 @@
  * The browser side (toolbar never stuck on "checking", pages still load) is in
  * test/browser/hostile-e2e.test.ts.
  */
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -20,6 +19,7 @@ import { parseName } from '../../src/core/wire/name';
 import { RRType } from '../../src/core/wire/types';
 import { defaultOptions } from '../../src/shared/options';
 import { readWorld } from '../world/world.mjs';
+import { check } from '../cli/run-check';
 
 const world = readWorld();
 const ca = readFileSync(world.ca);
@@ -151,18 +151,6 @@ describe.concurrent('the validator: indeterminate with the reason, never secure'
   });
 });
 
-interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-function check(args: string[]): Promise<CliRun> {
-  return new Promise((resolve) => {
-    execFile('node', ['bin/check.js', ...args], { env: { ...process.env, NODE_EXTRA_CA_CERTS: world.ca, NO_COLOR: '1' }, timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
 
 describe.concurrent('the check CLI', () => {
   test.each([

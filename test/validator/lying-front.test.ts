@@ -9,7 +9,6 @@
  * resolver would give where the data was tampered with, `indeterminate` where the transport lied.
  * Each test runs under its own front tag (/t/<tag>/...) and checks that the attack really fired.
  */
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -21,6 +20,7 @@ import { Validator } from '../../src/core/dnssec/validator';
 import { DohClient } from '../../src/core/transport/doh';
 import { parseName } from '../../src/core/wire/name';
 import { readWorld } from '../world/world.mjs';
+import { check } from '../cli/run-check';
 
 const world = readWorld();
 const ca = readFileSync(world.ca);
@@ -109,18 +109,6 @@ describe.concurrent('core (validateHost) through /lie/<attack>/', () => {
   });
 });
 
-interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-function check(args: string[]): Promise<CliRun> {
-  return new Promise((resolve) => {
-    execFile('node', ['bin/check.js', ...args], { env: { ...process.env, NODE_EXTRA_CA_CERTS: world.ca, NO_COLOR: '1' }, timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
 
 describe.concurrent('the check CLI pointed at a lying resolver URL', () => {
   test.each([
