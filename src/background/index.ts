@@ -422,7 +422,8 @@ async function tabState(tabId: number): Promise<TabState> {
   // After a worker restart: the last published state, if it is still about this URL.
   const stored = (await sessionArea()?.get(sessionKey(tabId)).catch(() => ({}))) as Record<string, TabState> | undefined;
   const last = stored?.[sessionKey(tabId)];
-  if (last && last.url === tab.url) return last;
+  // An "off" state depends only on the options, which may have changed meanwhile: judge it anew.
+  if (last && last.url === tab.url && last.state !== 'off') return last;
   return evaluateTab(tab, true);
 }
 
