@@ -153,6 +153,7 @@ export type Request =
 /** Upper bound on a pasted PEM chain (a few certificates are a few kilobytes). */
 export const PEM_MAX_LENGTH = 65536;
 
+/** The answer to each request type (keys: exactly `Request['type']`, checked below). */
 export interface ResponseMap {
   getTabState: TabState;
   recheck: TabState;
@@ -163,6 +164,10 @@ export interface ResponseMap {
 }
 
 export type ResponseFor<R extends Request> = ResponseMap[R['type']];
+
+/** Compile-time: ResponseMap answers every request type and no other. */
+type Exactly<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export const RESPONSE_MAP_MATCHES_REQUESTS: Exactly<keyof ResponseMap, Request['type']> = true;
 
 export type Broadcast = { type: 'tabStateChanged'; state: TabState };
 
@@ -178,30 +183,32 @@ function isTrustAnchorChoice(v: unknown): v is TrustAnchorChoice {
   return isRecord(v) && (v.kind === 'builtin' || (v.kind === 'custom' && typeof v.text === 'string'));
 }
 
+const isHost = (v: unknown, min: number): boolean => typeof v === 'string' && v.length >= min && v.length <= 253;
+
+/**
+ * The shape check of each request type, one per member of `Request`: the compiler refuses a
+ * request type without its check here (and without its handler in the background's map).
+ */
+const REQUEST_CHECKS: { [K in Request['type']]: (v: Record<string, unknown>) => boolean } = {
+  getTabState: (v) => isTabId(v.tabId),
+  recheck: (v) => isTabId(v.tabId),
+  proceedAnyway: (v) => isHost(v.host, 1),
+  testResolver: (v) => typeof v.url === 'string' && v.url.length <= 2048 && isTrustAnchorChoice(v.trustAnchor),
+  checkMail: (v) => isTabId(v.tabId),
+  generateTlsa: (v) =>
+    isHost(v.host, 0) &&
+    typeof v.port === 'number' &&
+    Number.isInteger(v.port) &&
+    typeof v.pem === 'string' &&
+    v.pem.length <= PEM_MAX_LENGTH,
+};
+
+function isRequestType(t: unknown): t is Request['type'] {
+  return typeof t === 'string' && Object.prototype.hasOwnProperty.call(REQUEST_CHECKS, t);
+}
+
 export function isRequest(v: unknown): v is Request {
-  if (!isRecord(v)) return false;
-  switch (v.type) {
-    case 'getTabState':
-    case 'recheck':
-      return isTabId(v.tabId);
-    case 'proceedAnyway':
-      return typeof v.host === 'string' && v.host.length > 0 && v.host.length <= 253;
-    case 'testResolver':
-      return typeof v.url === 'string' && v.url.length <= 2048 && isTrustAnchorChoice(v.trustAnchor);
-    case 'checkMail':
-      return isTabId(v.tabId);
-    case 'generateTlsa':
-      return (
-        typeof v.host === 'string' &&
-        v.host.length <= 253 &&
-        typeof v.port === 'number' &&
-        Number.isInteger(v.port) &&
-        typeof v.pem === 'string' &&
-        v.pem.length <= PEM_MAX_LENGTH
-      );
-    default:
-      return false;
-  }
+  return isRecord(v) && isRequestType(v.type) && REQUEST_CHECKS[v.type](v);
 }
 
 export function isTabState(v: unknown): v is TabState {

@@ -1,0 +1,59 @@
+/**
+ * Firefox: a blocking onHeadersReceived takes the certificate chain (getSecurityInfo), waits for
+ * the DNS verdict (bounded), matches the TLSA records and, with enforcement on, sends bogus and
+ * TLSA-mismatch navigations to the block page.
+ */
+import browser, { type WebRequest } from 'webextension-polyfill';
+import { compareCertificate } from './certificates';
+import { currentOptions } from './options-state';
+import { enqueue, navigations, publish, stateOf } from './tab-state';
+import { securityInfo } from './tls-firefox';
+
+/** How long a Firefox navigation may wait for the DNS verdict before it is let through. */
+const ENFORCEMENT_WAIT_MS = 8_000;
+const BLOCK_PAGE = 'src/blocked/index.html';
+
+export function isBlockPage(url: string | undefined): boolean {
+  return !!url && url.startsWith(browser.runtime.getURL(BLOCK_PAGE));
+}
+
+/** The URL a tab shows, or for the block page the URL that was blocked. */
+export function pageUrlOf(url: string | undefined): string {
+  if (isBlockPage(url)) return new URL(url!).searchParams.get('url') ?? url!;
+  return url ?? '';
+}
+
+export async function onHeadersReceived(details: WebRequest.OnHeadersReceivedDetailsType): Promise<WebRequest.BlockingResponse> {
+  // getSecurityInfo works only while the request waits in this listener: ask at once.
+  const tls = securityInfo(details.requestId).catch(() => null);
+  const nav = await enqueue(details.tabId, () => navigations.get(details.tabId));
+  if (!nav || nav.url !== details.url || !nav.target.check) return {};
+  nav.tls = await tls;
+  const ip = (details as { ip?: string }).ip;
+  if (ip) nav.ip = ip;
+  const host = nav.target.host;
+  const work = (async () => {
+    await nav.pending?.catch(() => undefined);
+    await compareCertificate(nav);
+  })();
+  const options = currentOptions();
+  if (!options.enforcement || options.enforcementExceptions.includes(host)) {
+    void work.then(() => publish(nav));
+    return {};
+  }
+  // Enforcement: wait for the verdict, but never let a page hang on it.
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([work, new Promise((r) => (timer = setTimeout(r, ENFORCEMENT_WAIT_MS)))]);
+  clearTimeout(timer);
+  if (navigations.get(details.tabId) !== nav) return {};
+  const state = stateOf(nav);
+  if (state.state !== 'bogus' && state.state !== 'tlsa-mismatch') {
+    void publish(nav);
+    return {};
+  }
+  nav.blocked = true;
+  await publish(nav);
+  const reason = state.details?.dane.reason ?? state.details?.address.reason ?? state.details?.tlsa.reason ?? '';
+  const params = new URLSearchParams({ url: nav.url, host, state: state.state, reason: reason.slice(0, 500) });
+  return { redirectUrl: `${browser.runtime.getURL(BLOCK_PAGE)}?${params.toString()}` };
+}

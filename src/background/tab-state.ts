@@ -1,0 +1,111 @@
+/**
+ * What the background knows about each tab: one `Navigation` per tab (the current top-level
+ * navigation), the per-tab event queue, and publishing a navigation's `TabState` to the toolbar,
+ * the pages and session storage.
+ */
+import browser from 'webextension-polyfill';
+import type { Target } from '../shared/host-rules';
+import type { Broadcast, TabState } from '../shared/messages';
+import { buildDetails, type CertOutcome, type TlsInfo } from './details';
+import type { HostCheck } from './engine';
+import { currentOptions } from './options-state';
+import { showState } from './show-state';
+import { hasCertificateApi } from './tls-firefox';
+
+/** Can this browser show the server certificate to extensions (Firefox)? */
+export const certApi = hasCertificateApi();
+
+/** One top-level navigation of one tab. */
+export interface Navigation {
+  tabId: number;
+  url: string;
+  target: Target;
+  pending: Promise<HostCheck> | null;
+  check: HostCheck | null;
+  error: string | null;
+  ip: string | null;
+  tls: TlsInfo | null;
+  cert: CertOutcome | null;
+  certRunning: Promise<void> | null;
+  blocked: boolean;
+  subhosts: Map<string, TabStateSub>;
+  startedAt: number;
+}
+
+export type TabStateSub = NonNullable<TabState['others']>[number];
+
+/** The current navigation of each tab. */
+export const navigations = new Map<number, Navigation>();
+
+/**
+ * Per-tab event queue: webRequest and tabs events of one tab are handled in the order they came,
+ * although each handler is asynchronous (options loading, tabs.get). Only short steps run in it;
+ * waiting for a verdict never does.
+ */
+const queues = new Map<number, Promise<unknown>>();
+
+export function enqueue<T>(tabId: number, step: () => Promise<T> | T): Promise<T> {
+  const previous = queues.get(tabId) ?? Promise.resolve();
+  const next = previous.catch(() => undefined).then(step);
+  queues.set(tabId, next);
+  void next.finally(() => {
+    if (queues.get(tabId) === next) queues.delete(tabId);
+  });
+  return next;
+}
+
+export function stateOf(nav: Navigation): TabState {
+  const base = { tabId: nav.tabId, url: nav.url, blocked: nav.blocked };
+  if (!nav.target.check) {
+    return { ...base, host: nav.target.host, state: 'off', checkedAt: null, skip: nav.target.reason, details: null };
+  }
+  const others = nav.subhosts.size > 0 ? [...nav.subhosts.values()] : undefined;
+  if (nav.error !== null) {
+    return { ...base, host: nav.target.host, state: 'indeterminate', checkedAt: Date.now(), error: nav.error, details: null, others };
+  }
+  if (!nav.check) return { ...base, host: nav.target.host, state: 'checking', checkedAt: null, details: null, others };
+  const { details, state } = buildDetails({
+    check: nav.check,
+    https: nav.target.https,
+    certApi,
+    ip: nav.ip,
+    tls: nav.tls,
+    cert: nav.cert,
+    expiryWarningDays: currentOptions().expiryWarningDays,
+  });
+  return { ...base, host: nav.target.host, state, checkedAt: nav.check.checkedAt, details, others };
+}
+
+const sessionKey = (tabId: number) => `tab:${tabId}`;
+
+interface SessionArea {
+  set(v: Record<string, unknown>): Promise<void>;
+  get(k: string): Promise<Record<string, unknown>>;
+  remove(k: string): Promise<void>;
+}
+
+function sessionArea(): SessionArea | null {
+  return (browser.storage as unknown as { session?: SessionArea }).session ?? null;
+}
+
+/** Paints the toolbar, tells the open pages and keeps the state for after a worker restart. */
+export async function publish(nav: Navigation): Promise<TabState> {
+  const state = stateOf(nav);
+  if (navigations.get(nav.tabId) !== nav) return state; // superseded
+  await showState(state).catch(() => undefined); // the tab may be gone already
+  const message: Broadcast = { type: 'tabStateChanged', state };
+  await browser.runtime.sendMessage(message).catch(() => undefined); // no page is listening
+  // Chrome may stop the worker (Firefox the event page): keep the last state for the popup.
+  await sessionArea()?.set({ [sessionKey(nav.tabId)]: state }).catch(() => undefined);
+  return state;
+}
+
+/** The last state published for a tab before the worker (event page) was stopped, if any. */
+export async function storedState(tabId: number): Promise<TabState | null> {
+  const stored = (await sessionArea()?.get(sessionKey(tabId)).catch(() => ({}))) as Record<string, TabState> | undefined;
+  return stored?.[sessionKey(tabId)] ?? null;
+}
+
+export function forgetStoredState(tabId: number): void {
+  void sessionArea()?.remove(sessionKey(tabId)).catch(() => undefined);
+}
