@@ -77,7 +77,7 @@ function dirEntries(dir: string): ZipEntry[] {
 }
 
 /** The built manifest with development-only keys removed; the file's bytes unchanged when none is there. */
-function storeManifest(entries: ZipEntry[], version: string, browser: string): ZipEntry[] {
+export function storeManifest(entries: ZipEntry[], version: string, browser: string): ZipEntry[] {
   return entries.map((e) => {
     if (e.name !== 'manifest.json') return e;
     const manifest = JSON.parse(Buffer.from(e.data).toString('utf8')) as Record<string, unknown>;
