@@ -116,7 +116,9 @@ export function writeZip(entries: readonly ZipEntry[]): Buffer {
   return Buffer.concat([...chunks, ...central, end]);
 }
 
-export interface ReadEntry extends ZipEntry {
+export interface ReadEntry {
+  name: string;
+  data: Buffer;
   method: number;
   /** Unix st_mode from the external attributes (0 when not made on Unix). */
   mode: number;
