@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { configure, expectedDisplayState, openTab, tabState, waitFor, worldOptions, caseUrl } from '../../scripts/demo-browser';
+import { configure, expectedDisplayState, openTab, tabState, toolbar, waitFor, worldOptions, caseUrl } from '../../scripts/demo-browser';
 import { artifactNames, packageAll, packageVersion, storeManifest, type Artifacts } from '../../scripts/package';
 import { readZip, type ReadEntry } from '../../scripts/zip';
 import { launchChromium, openExtensionPage, type LaunchedBrowser } from '../browser/harness';
@@ -202,10 +202,11 @@ describe('the unpacked Chrome archive in Chromium', () => {
     await configure(helper, worldOptions(world));
     const url = caseUrl(c, world);
     const tabId = await openTab(helper, url);
-    const state = await waitFor(
+    const [state] = await waitFor(
       `${c.host} verdict`,
-      () => tabState(helper, tabId),
-      (s) => s.url === url && s.state !== 'checking' && s.details?.connection.ip != null,
+      () => Promise.all([tabState(helper, tabId), toolbar(helper, tabId)]),
+      ([s]) => s.url === url && s.state !== 'checking' && s.details?.connection.ip != null,
+      30_000,
     );
     // Chromium gives extensions no certificate: the DNS verdict with the connected address.
     expect(state.state).toBe(expectedDisplayState(c, { certificate: false, ip: state.details!.connection.ip, siteIp: site.ip }));
