@@ -3,7 +3,7 @@
  * (`npm run demo -- --browser firefox --store-screenshots`, or this file alone with the world running:
  * `npx tsx scripts/store-screenshots.ts`):
  *
- * - docs/store/<n>-<name>.png, 1280×800 (the Chrome Web Store's size; addons.mozilla.org takes it too):
+ * - docs/store/<n>-<name>.jpg, 1280×800 (the Chrome Web Store's size; addons.mozilla.org takes it too):
  *   the popup in a main state beside a caption, composed in the browser from a real popup screenshot.
  * - docs/screenshots/android-*.png: the popup (collapsed, and every section open) and the options page
  *   at 360 CSS px wide with a mobile viewport (touch, device pixel ratio 2), as Firefox for Android
@@ -38,25 +38,25 @@ export const PHONE_VIEWPORT = { width: 360, height: 740, isMobile: true, hasTouc
 
 const STORE_SHOTS: { file: string; caseId: string; headline: string; text: string }[] = [
   {
-    file: '1-dane-verified.png',
+    file: '1-dane-verified.jpg',
     caseId: 'alg13-www',
     headline: 'DNSSEC and DANE, checked by your browser',
     text: 'The chain of trust is validated from the root anchors with WebCrypto, and the certificate the browser received is compared with the TLSA records.',
   },
   {
-    file: '2-tlsa-mismatch.png',
+    file: '2-tlsa-mismatch.jpg',
     caseId: 'dane-mismatch-ee',
     headline: 'A certificate that does not match its TLSA records',
     text: 'Firefox gives the extension the certificate of every page: a certificate that matches none of the signed TLSA records is shown, and can be blocked.',
   },
   {
-    file: '3-bogus.png',
+    file: '3-bogus.jpg',
     caseId: 'bogus-expired',
     headline: 'Bogus answers never look secure',
     text: 'Expired or forged signatures fail validation. The DNS-over-HTTPS resolver only carries packets: its own verdict is never trusted.',
   },
   {
-    file: '4-insecure.png',
+    file: '4-insecure.jpg',
     caseId: 'insecure-nsec',
     headline: 'Provably unsigned, said in words',
     text: 'Each verdict says exactly what was proven: not signed, secured by DNSSEC, verified with TLSA, failed, or could not be checked — with the reason.',
@@ -124,7 +124,8 @@ async function composeStoreShot(b: LaunchedBrowser, popupPng: Buffer, shot: (typ
       </body></html>`,
     );
     await page.waitForFunction(() => Array.from(document.images).every((i) => i.complete && i.naturalWidth > 0), { timeout: 10_000 });
-    await page.screenshot({ path: file as `${string}.png`, clip: { x: 0, y: 0, ...STORE_SIZE } });
+    // JPEG: the Chrome Web Store takes JPEG or 24-bit PNG without alpha (puppeteer's PNGs have alpha).
+    await page.screenshot({ path: file as `${string}.jpeg`, type: 'jpeg', quality: 92, clip: { x: 0, y: 0, ...STORE_SIZE } });
   } finally {
     await page.close();
   }

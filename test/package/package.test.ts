@@ -180,6 +180,30 @@ describe('npm run package', () => {
   }, 120_000);
 });
 
+/** Width and height from a JPEG's start-of-frame segment (ITU T.81 B.2.2). */
+function jpegSize(data: Buffer): { width: number; height: number } {
+  let at = 2;
+  while (at + 9 < data.length) {
+    if (data[at] !== 0xff) throw new Error(`not a JPEG marker at ${at}`);
+    const marker = data[at + 1]!;
+    if (marker >= 0xc0 && marker <= 0xcf && ![0xc4, 0xc8, 0xcc].includes(marker)) {
+      return { height: data.readUInt16BE(at + 5), width: data.readUInt16BE(at + 7) };
+    }
+    at += 2 + data.readUInt16BE(at + 2);
+  }
+  throw new Error('no start-of-frame segment');
+}
+
+test('store screenshots: 1280×800 JPEG (no alpha), at least one', () => {
+  const dir = path.join(REPO, 'docs', 'store');
+  const shots = fs.readdirSync(dir).filter((f) => /\.(png|jpe?g)$/.test(f));
+  expect(shots.length).toBeGreaterThan(0);
+  for (const f of shots) {
+    expect(f, 'the Chrome Web Store takes JPEG or PNG without alpha; ours are JPEG').toMatch(/\.jpg$/);
+    expect(jpegSize(fs.readFileSync(path.join(dir, f))), f).toEqual({ width: 1280, height: 800 });
+  }
+});
+
 describe('the unpacked Chrome archive in Chromium', () => {
   let b: LaunchedBrowser | undefined;
   afterAll(async () => {
