@@ -134,6 +134,24 @@ export async function showPopup(b: LaunchedBrowser, page: Page, tabId: number): 
   }
 }
 
+/**
+ * Waits until the tab at `url` has its verdict, its certificate comparison done and its page loaded
+ * (with `withCertificate`: the certificate reached the extension, Firefox only). Returns the state.
+ */
+export async function waitForVerdict(helper: Page, tabId: number, url: string, withCertificate: boolean): Promise<TabState> {
+  const [state] = await waitFor(
+    `${url} verdict`,
+    () => Promise.all([tabState(helper, tabId), toolbar(helper, tabId)]),
+    ([s, t]) =>
+      s.url === url &&
+      s.state !== 'checking' &&
+      s.details?.dane.cert !== 'pending' &&
+      t.status === 'complete' &&
+      (!withCertificate || s.details?.certificate != null),
+  );
+  return state;
+}
+
 /** The URL a catalogue case is visited at. */
 export function caseUrl(c: CatalogueCase, world: World): string {
   const site = world.sites.find((s) => s.case === c.id);
@@ -396,17 +414,7 @@ export async function writeReadmeScreenshots(o: { world: World; catalogue: Catal
       await configure(helper, worldOptions(o.world, shot.resolverDown ? { resolver: { kind: 'custom', url: deadResolver(o.world) } } : {}));
       const url = caseUrl(c, o.world);
       const tabId = await openTab(helper, url);
-      const shouldLoad = pageShouldLoad(c, 'firefox') && !shot.resolverDown;
-      await waitFor(
-        `${c.host} verdict`,
-        () => Promise.all([tabState(helper, tabId), toolbar(helper, tabId)]),
-        ([s, t]) =>
-          s.url === url &&
-          s.state !== 'checking' &&
-          s.details?.dane.cert !== 'pending' &&
-          t.status === 'complete' &&
-          (!shouldLoad || s.details?.certificate != null),
-      );
+      await waitForVerdict(helper, tabId, url, pageShouldLoad(c, 'firefox') && !shot.resolverDown);
       await showPopup(b, popup, tabId);
       const file = path.join(dir, shot.file);
       await popup.screenshot({ path: file as `${string}.png`, fullPage: true });

@@ -6,7 +6,7 @@
  * expected by the catalogue, shown by the extension, shown by the CLI core) as Markdown and HTML.
  *
  *   npm run demo [-- --browser chromium|firefox] [--headed] [--keep] [--out <dir>] [--skip-build]
- *                [--no-browser] [--readme-screenshots]
+ *                [--no-browser] [--readme-screenshots] [--store-screenshots]
  *
  * --browser             which browser (default chromium; Chromium cannot see certificates, so it
  *                       never shows a TLSA match or mismatch: its expected states differ)
@@ -16,6 +16,9 @@
  * --no-browser          only the core table
  * --readme-screenshots  also write the README's screenshots to docs/screenshots/ (Firefox states;
  *                       see writeReadmeScreenshots in scripts/demo-browser.ts)
+ * --store-screenshots   also write the store screenshots (1280×800, docs/store/) and the 360 px
+ *                       phone screenshots (docs/screenshots/android-*.png), Firefox; a page wider
+ *                       than 360 px is a failure (scripts/store-screenshots.ts)
  * Exit status 1 when the extension or the core disagrees with the catalogue.
  */
 import { execFileSync } from 'node:child_process';
@@ -32,6 +35,7 @@ import { DohClient } from '../src/core/transport/doh';
 import { parseName } from '../src/core/wire/name';
 import { readCatalogue, readWorld, startWorld, stopWorld } from '../test/world/world.mjs';
 import { coreDisplayState, runBrowserDemo, writeReadmeScreenshots, type BrowserDemo, type BrowserRow } from './demo-browser';
+import { writeStoreScreenshots } from './store-screenshots';
 
 const { values } = parseArgs({
   options: {
@@ -42,6 +46,7 @@ const { values } = parseArgs({
     headed: { type: 'boolean', default: false },
     'no-browser': { type: 'boolean', default: false },
     'readme-screenshots': { type: 'boolean', default: false },
+    'store-screenshots': { type: 'boolean', default: false },
   },
 });
 const log = (m: string) => console.log(`demo: ${m}`);
@@ -135,6 +140,11 @@ try {
   if (values['readme-screenshots']) {
     log('writing the README screenshots to docs/screenshots/');
     await writeReadmeScreenshots({ world, catalogue, log });
+  }
+  if (values['store-screenshots']) {
+    log('writing the store screenshots to docs/store/ and the phone screenshots to docs/screenshots/');
+    const { overflow } = await writeStoreScreenshots({ world, catalogue, log });
+    if (overflow.some((m) => m.scrollsBy > 0)) failed = true;
   }
 } catch (e) {
   failed = true;
