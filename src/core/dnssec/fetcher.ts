@@ -22,6 +22,8 @@ export type FetchResult = { ok: true; message: Message } | { ok: false; reason: 
  */
 export class Fetcher {
   private readonly memo = new Map<string, Promise<FetchResult>>();
+  /** Messages received so far, in arrival order (unverified: whoever uses one verifies it). */
+  private readonly received: Message[] = [];
   sent = 0;
 
   constructor(
@@ -33,10 +35,29 @@ export class Fetcher {
     const key = `${canonicalName(name)}/${type}`;
     let p = this.memo.get(key);
     if (!p) {
-      p = this.send(name, type);
+      p = this.send(name, type).then((r) => {
+        if (r.ok) this.received.push(r.message);
+        return r;
+      });
       this.memo.set(key, p);
     }
     return p;
+  }
+
+  /** Whether this question was already sent (or answered from the budget's refusal) in this verdict. */
+  asked(name: Name, type: number): boolean {
+    return this.memo.has(`${canonicalName(name)}/${type}`);
+  }
+
+  /** Answers already received in this verdict (no waiting). */
+  arrived(): readonly Message[] {
+    return [...this.received];
+  }
+
+  /** Every answer of this verdict: waits for the questions already sent, then returns what arrived. */
+  async settled(): Promise<readonly Message[]> {
+    await Promise.all([...this.memo.values()]);
+    return [...this.received];
   }
 
   /** Start queries early without waiting (prefetch never spends the last quarter of the budget). */

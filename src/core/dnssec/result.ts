@@ -86,6 +86,12 @@ export interface LookupResult {
   /** Zones on the path (deduplicated, root first). */
   chain: ChainLink[];
   reason?: Reason;
+  /**
+   * The chain of causes for anything but secure, main reason first: the reasons of the CNAME/DNAME
+   * links that were not secure and of the zones on the chain that were not (which link, which
+   * zone, which rule). Empty when secure.
+   */
+  reasons?: Reason[];
   /** Wildcard used to synthesize the answer (RFC 4035 §5.3.4), if any. */
   wildcard?: Name;
   /** Seconds this verdict may be cached. */

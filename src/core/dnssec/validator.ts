@@ -7,15 +7,15 @@
  * Order of work: classify the answer (positive, CNAME/DNAME link, NODATA, NXDOMAIN), then verify
  * each part per class. Fetching (Fetcher) is separate from verifying (chain.ts, rrsig.ts, denial.ts).
  */
-import { BUILTIN_ANCHORS, closestAnchor, type TrustAnchor } from './anchors';
+import { BUILTIN_ANCHORS, type TrustAnchor } from './anchors';
 import { TtlCache } from './cache';
-import { verifiedDenial, zoneFor, cutCandidates, type ChainConfig, type ZoneStatus } from './chain';
+import { candidateSigners, chainQuestions, cutCandidates, signerZone, verifiedDenial, zoneFor, type ChainConfig, type SecureZone, type ZoneStatus } from './chain';
 import type { VerdictContext } from './context';
 import { proveDenial } from './denial';
 import { Fetcher, type QueryResolver } from './fetcher';
 import { LIMITS } from './limits';
 import { worstState, type AnswerClass, type ChainLink, type LookupResult, type Reason, type SecurityState } from './result';
-import { rrsetOf, signersOf, type RRset } from './rrset';
+import { rrsetOf, rrsetsOfTypes, type RRset } from './rrset';
 import { verifyRRsetOnce } from './verify-once';
 import { canonicalRdata } from './canonical';
 import { bytesEqual } from '../util/encoding';
@@ -39,6 +39,23 @@ interface Part {
   reason?: Reason;
   chain: ChainLink[];
   ttl: number;
+}
+
+/** What a lookup result is made of; everything but name, type and state defaults to empty. */
+interface ResultParts {
+  name: Name;
+  type: number;
+  state: SecurityState;
+  result?: AnswerClass;
+  records?: RR[];
+  links?: LookupResult['links'];
+  chain?: ChainLink[];
+  /** The main reason (the one the CLI prints). */
+  reason?: Reason;
+  /** Further causes: the reasons of the links followed that were not secure. */
+  causes?: Reason[];
+  ttl?: number;
+  wildcard?: Name;
 }
 
 export class Validator {
@@ -71,25 +88,12 @@ export class Validator {
   }
 
   /**
-   * Start, in parallel, every query the walk for `name` may need: DS and DNSKEY of each candidate
-   * zone cut below the closest trust anchor, skipping what the caches already prove. This turns the
-   * walk's one-query-per-level into about one round trip for a cold name.
+   * Start, in parallel, the question and every query its chain of trust may need (chain.ts
+   * decides which, skipping what the caches already prove). This turns one query per zone into
+   * about one round trip for a cold name; an answer the proof does not need changes nothing.
    */
   prefetch(name: Name, type: number, ctx: VerdictContext): void {
-    const list: { name: Name; type: number }[] = [{ name, type }];
-    const anchor = closestAnchor(this.cfg.anchors, name);
-    if (anchor) {
-      if (!this.cfg.caches.zones.get(`anchor:${anchor.zone}`)) list.push({ name: anchor.zone, type: RRType.DNSKEY });
-      for (const c of cutCandidates(name, anchor.zone)) {
-        const known = this.cfg.caches.steps.get(`kind:${canonicalName(c)}`);
-        if (known && (known.kind === 'stop' || known.kind === 'end')) break; // nothing below is needed
-        if (!known) list.push({ name: c, type: RRType.DS });
-        // Underscore labels (_443._tcp, RFC 8552) are practically never zone cuts: no speculative DNSKEY there.
-        const underscore = c.startsWith('_');
-        if ((!known && !underscore) || (known?.kind === 'cut' && !this.cfg.caches.zones.get(`zone:${canonicalName(c)}`))) list.push({ name: c, type: RRType.DNSKEY });
-      }
-    }
-    ctx.fetcher.prefetch(list);
+    ctx.fetcher.prefetch([{ name, type }, ...chainQuestions(this.cfg, name)]);
   }
 
   /**
@@ -111,7 +115,7 @@ export class Validator {
   async lookup(nameIn: Name, type: number, ctx: VerdictContext = this.context()): Promise<LookupResult> {
     const name = parseName(nameIn);
     if (!name) {
-      return this.result(nameIn, type, 'indeterminate', 'data', [], [], [], { code: 'malformed-answer', message: `not a valid domain name: ${nameIn}` });
+      return this.result({ name: nameIn, type, state: 'indeterminate', reason: { code: 'malformed-answer', message: `not a valid domain name: ${nameIn}` } });
     }
     const key = `${canonicalName(name)}/${type}`;
     const cached = this.answers.get(key);
@@ -124,26 +128,30 @@ export class Validator {
       return r;
     } catch (e) {
       // Programming errors only; a verdict must still come out, and never a secure one.
-      return this.result(name, type, 'indeterminate', 'data', [], [], [], {
-        code: 'malformed-answer',
-        message: `internal error: ${e instanceof Error ? e.message : String(e)}`,
+      return this.result({
+        name,
+        type,
+        state: 'indeterminate',
+        reason: { code: 'malformed-answer', message: `internal error: ${e instanceof Error ? e.message : String(e)}` },
       });
     }
   }
 
-  private result(
-    name: Name,
-    type: number,
-    state: SecurityState,
-    result: AnswerClass,
-    records: RR[],
-    links: LookupResult['links'],
-    chain: ChainLink[],
-    reason?: Reason,
-    ttl = 0,
-    wildcard?: Name,
-  ): LookupResult {
-    return { name, type, state, result, records, links, chain: dedupeChain(chain), reason, ttl: Math.max(0, Math.floor(ttl)), wildcard };
+  private result(r: ResultParts): LookupResult {
+    const reasons = r.state === 'secure' ? [] : dedupeReasons([...(r.reason ? [r.reason] : []), ...(r.causes ?? []), ...(r.chain ?? []).flatMap((l) => (l.reason ? [l.reason] : []))]);
+    return {
+      name: r.name,
+      type: r.type,
+      state: r.state,
+      result: r.result ?? 'data',
+      records: r.records ?? [],
+      links: r.links ?? [],
+      chain: dedupeChain(r.chain ?? []),
+      reason: r.state === 'secure' ? undefined : (r.reason ?? reasons[0]),
+      reasons,
+      ttl: Math.max(0, Math.floor(r.ttl ?? 0)),
+      wildcard: r.wildcard,
+    };
   }
 
   private async lookupInner(qname: Name, qtype: number, ctx: VerdictContext): Promise<LookupResult> {
@@ -161,7 +169,9 @@ export class Validator {
       const worst = worstState(all);
       const firstBad = reason ?? parts.find((p) => p.state === worst && p.reason)?.reason;
       const minTtl = Math.min(ttl, ...parts.map((p) => p.ttl));
-      return this.result(qname, qtype, worst, result, worst === 'secure' || worst === 'insecure' ? records : records, links, chain, worst === 'secure' ? undefined : firstBad, Number.isFinite(minTtl) ? minTtl : 0, wildcard);
+      // The chain of causes: this link's reason, then each link's that is not secure, in order.
+      const causes = parts.flatMap((p) => (p.state !== 'secure' && p.reason ? [p.reason] : []));
+      return this.result({ name: qname, type: qtype, state: worst, result, records, links, chain, reason: firstBad, causes, ttl: Number.isFinite(minTtl) ? minTtl : 0, wildcard });
     };
 
     for (let hop = 0; ; hop++) {
@@ -233,28 +243,45 @@ export class Validator {
     }
   }
 
-  /** Verify a positive RRset against the zone that holds it. */
-  private async verifyAnswer(set: RRset, ctx: VerdictContext): Promise<Part & { wildcard?: Name; labels: number; zone?: ZoneStatus }> {
+  /**
+   * Verify a positive RRset with the keys of its signer's zone (RFC 4035 §5.3.1: the RRSIG signer,
+   * the owner or an ancestor at or below the closest trust anchor); the chain of trust is built
+   * down to that zone only. An RRset with no usable signature is proven insecure, or bogus, by
+   * the zone-cut walk (RFC 4035 §5.2, §4.3).
+   */
+  private async verifyAnswer(set: RRset, ctx: VerdictContext): Promise<Part & { wildcard?: Name; labels: number; zone?: SecureZone }> {
+    let failure: (Part & { labels: number }) | undefined;
+    for (const signer of candidateSigners(this.cfg, set.name, set.type, [set])) {
+      const zone = await signerZone(this.cfg, signer, ctx);
+      if (zone.state === 'insecure') return { state: 'insecure', reason: zone.reason, chain: zone.chain, ttl: zone.ttl, labels: 0 };
+      if (zone.state !== 'secure') {
+        failure ??= { state: zone.state, reason: zone.reason, chain: zone.chain, ttl: 0, labels: 0 };
+        continue;
+      }
+      const v = await verifyRRsetOnce(set.records, set.sigs, zone.keys, zone.zone, ctx);
+      if (v.ok) return { state: 'secure', chain: zone.chain, ttl: Math.min(v.ttl, zone.ttl), wildcard: v.wildcard ?? undefined, labels: v.sig.data.labels, zone };
+      failure ??= { state: v.unsupported ? 'insecure' : 'bogus', reason: v.reason, chain: zone.chain, ttl: 0, labels: 0 };
+    }
+    if (failure) return failure;
+
+    // No signature by a zone that may sign it: unsigned data, proven insecure only by the walk.
     // DS lives in the parent zone of the cut (RFC 4035 §2.4); everything else in the zone holding its owner.
     const holder = set.type === RRType.DS ? parentName(set.name) ?? '.' : set.name;
     const zone = await zoneFor(this.cfg, holder, ctx);
     if (zone.state !== 'secure') return { state: zone.state, reason: zone.reason, chain: zone.chain, ttl: zone.ttl, labels: 0 };
     const v = await verifyRRsetOnce(set.records, set.sigs, zone.keys, zone.zone, ctx);
     if (!v.ok) {
-      // Not signed by the zone we could prove, and a possible (unprovable) cut lies in between:
-      // the data may come from an unsigned zone below — insecure, not bogus (RFC 9276 §3.2).
-      if (zone.unproven && !signersOf(set.sigs).includes(canonicalName(zone.zone))) {
-        return { state: 'insecure', reason: zone.unproven, chain: zone.chain, ttl: 0, labels: 0 };
-      }
+      // A possible (unprovable) cut lies in between: the data may come from an unsigned zone below —
+      // insecure, not bogus (RFC 9276 §3.2).
+      if (zone.unproven) return { state: 'insecure', reason: zone.unproven, chain: zone.chain, ttl: 0, labels: 0 };
       return { state: 'bogus', reason: v.reason, chain: zone.chain, ttl: 0, labels: 0 };
     }
     return { state: 'secure', chain: zone.chain, ttl: Math.min(v.ttl, zone.ttl), wildcard: v.wildcard ?? undefined, labels: v.sig.data.labels, zone };
   }
 
-  private async wildcardProof(msg: Message, name: Name, type: number, labels: number, zone: ZoneStatus, ctx: VerdictContext): Promise<Part> {
-    if (zone.state !== 'secure') return { state: zone.state, reason: zone.reason, chain: [], ttl: 0 };
+  private async wildcardProof(msg: Message, name: Name, type: number, labels: number, zone: SecureZone, ctx: VerdictContext): Promise<Part> {
     const denial = await verifiedDenial(msg, zone, ctx);
-    const d = await proveDenial({ name, type, class: 'wildcard-answer', rrsigLabels: labels }, denial.records, zone.zone, ctx.budget);
+    const d = await proveDenial({ class: 'wildcard-answer', name, type, rrsigLabels: labels }, denial.records, zone.zone, ctx.budget);
     return this.denialPart(d, zone.zone, name, type, denial.ttl, 'wildcard-invalid', denial.failure);
   }
 
@@ -283,10 +310,35 @@ export class Validator {
     }
   }
 
+  /**
+   * A negative answer: its NSEC/NSEC3 records are verified with the keys of their signer's zone
+   * (an ancestor of the name at or below the closest trust anchor, RFC 4035 §5.3.1) and must prove
+   * the denial (RFC 4035 §5.4). Nothing is asked at the denied name itself. Without any such
+   * records the answer is unsigned: the zone-cut walk proves it insecure, or it is bogus.
+   */
   private async verifyNegative(msg: Message, name: Name, type: number, nx: boolean, ctx: VerdictContext): Promise<Part> {
+    const sets = rrsetsOfTypes(msg.authority, [RRType.NSEC, RRType.NSEC3]);
+    let failure: Part | undefined;
+    for (const signer of candidateSigners(this.cfg, name, type, sets)) {
+      const zone = await signerZone(this.cfg, signer, ctx);
+      if (zone.state === 'insecure') return { state: 'insecure', reason: zone.reason, chain: zone.chain, ttl: zone.ttl };
+      if (zone.state !== 'secure') {
+        failure ??= { state: zone.state, reason: zone.reason, chain: zone.chain, ttl: 0 };
+        continue;
+      }
+      const part = await this.denialIn(msg, name, type, nx, zone, ctx);
+      if (part.state !== 'bogus') return part;
+      failure ??= part;
+    }
+    if (failure) return failure;
     const holder = type === RRType.DS ? parentName(name) ?? '.' : name;
     const zone = await zoneFor(this.cfg, holder, ctx);
     if (zone.state !== 'secure') return { state: zone.state, reason: zone.reason, chain: zone.chain, ttl: zone.ttl };
+    return this.denialIn(msg, name, type, nx, zone, ctx);
+  }
+
+  /** What the NSEC/NSEC3 records of `msg` signed by `zone` prove about (name, type). */
+  private async denialIn(msg: Message, name: Name, type: number, nx: boolean, zone: SecureZone, ctx: VerdictContext): Promise<Part> {
     const denial = await verifiedDenial(msg, zone, ctx);
     if (denial.records.length === 0 && zone.unproven) {
       // No denial from the zone we could prove; one from a zone below cannot be checked.
@@ -307,10 +359,25 @@ export class Validator {
         },
       };
     }
-    const d = await proveDenial({ name, type, class: nx ? 'nxdomain' : 'nodata' }, denial.records, zone.zone, ctx.budget);
+    const d = await proveDenial({ class: nx ? 'nxdomain' : 'nodata', name, type }, denial.records, zone.zone, ctx.budget);
     // Asked for DS itself: an NSEC/NSEC3 at the delegation without the DS bit is exactly the signed
     // proof that no DS exists (RFC 4035 §5.4, RFC 5155 §8.6) — a secure NODATA.
     if (type === RRType.DS && d.kind === 'insecure-delegation') return { state: 'secure', chain: zone.chain, ttl: Math.min(denial.ttl, zone.ttl) };
+    if (d.kind === 'failed') {
+      // The same signed records may show the name at or below a delegation without DS: the
+      // answer then comes from an unsigned zone (RFC 4035 §5.2, RFC 6840 §4.4): insecure.
+      for (const cut of cutCandidates(name, zone.zone)) {
+        const dd = await proveDenial({ class: 'nodata', name: cut, type: RRType.DS }, denial.records, zone.zone, ctx.budget);
+        if (dd.kind === 'insecure-delegation' && !(type === RRType.DS && namesEqual(cut, name))) {
+          return {
+            state: 'insecure',
+            chain: zone.chain,
+            ttl: Math.min(denial.ttl, zone.ttl),
+            reason: { code: 'insecure-delegation', message: `${cut} is delegated without DS: the zone is unsigned`, rule: 'RFC 4035 §5.2, RFC 6840 §4.4', zone: cut, name },
+          };
+        }
+      }
+    }
     const part = this.denialPart(d, zone.zone, name, type, Math.min(denial.ttl, zone.ttl), 'denial-invalid', denial.failure);
     return { ...part, chain: zone.chain };
   }
@@ -359,6 +426,12 @@ export class Validator {
 function uniqueRecords(records: RR[]): RR[] {
   const out: RR[] = [];
   for (const r of records) if (!out.some((o) => bytesEqual(canonicalRdata(o.type, o.rdata), canonicalRdata(r.type, r.rdata)))) out.push(r);
+  return out;
+}
+
+function dedupeReasons(reasons: Reason[]): Reason[] {
+  const out: Reason[] = [];
+  for (const r of reasons) if (!out.some((o) => o.code === r.code && o.message === r.message)) out.push(r);
   return out;
 }
 
