@@ -8,9 +8,12 @@ import { parseQuestion, decodeMessage, fromB64url } from './lib/dnswire.mjs';
 import { dohRequest } from './lib/client.mjs';
 import { encodeQuery } from './lib/dnswire.mjs';
 import { decodeFull } from './lib/dnsmsg.mjs';
-import { ATTACKS, FAILURES, errorAnswer, lie } from './lib/lies.mjs';
+import { ATTACKS, FAILURES, dsFailure, errorAnswer, lie } from './lib/lies.mjs';
 
 const cfg = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
+// Zone apexes of the world (for the DS failure modes): every zone of the catalogue.
+const catalogue = JSON.parse(fs.readFileSync(new URL('./catalogue.json', import.meta.url), 'utf8'));
+const apexes = new Set(catalogue.zones.map((z) => (z.name === '.' ? '.' : `${z.name.toLowerCase().replace(/\.$/, '')}.`)));
 const log = (...a) => console.log(new Date().toISOString(), ...a);
 const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
 
@@ -127,6 +130,13 @@ async function handle(req, res) {
   const logLine = (what) => fs.appendFile(F.log, `${new Date().toISOString()} ${req.method} ${upstream} delay=${delay}${tag ? ` tag=${tag}` : ''}${route !== 'forward' ? ` ${route}` : ''} ${q.name} ${q.type} ${what} ${Date.now() - started}ms\n`, () => {});
   if (delay) await sleep(delay);
   const dnsHeaders = (body) => ({ 'content-type': 'application/dns-message', 'content-length': body.length });
+  const dsLie = dsFailure(failure, wire, apexes);
+  if (dsLie) {
+    logLine(`${failure} LIED`);
+    stats.lies = (stats.lies ?? 0) + (tag ? 0 : 1);
+    if (tag) tagStats(tag).lies++;
+    return send(res, 200, dnsHeaders(dsLie), dsLie);
+  }
   // Failure modes that never reach the upstream.
   switch (failure) {
     case 'http-500':

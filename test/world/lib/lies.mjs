@@ -109,7 +109,33 @@ export const FAILURES = {
   garbage: 'HTTP 200 application/dns-message with bytes that are no DNS message',
   hang: 'no answer at all (the request is left open)',
   reset: 'the HTTP/2 stream is reset',
+  'ds-servfail': 'every DS question below a zone apex (a name that is no zone of the world) answered SERVFAIL; all else forwarded',
+  'ds-referral': 'every DS question below a zone apex answered with a stray unsigned referral (NS at the name, no answer, no proof); all else forwarded',
 };
+
+/**
+ * The DS failure modes (issue 14): some authoritative servers (load balancers, CDNs) fail DS
+ * questions for names that are not zone apexes. `apexes` holds the world's zone names (lowercase,
+ * trailing dot). Returns the bytes to send instead of forwarding, or null to forward.
+ */
+export function dsFailure(mode, wire, apexes) {
+  if (mode !== 'ds-servfail' && mode !== 'ds-referral') return null;
+  const q = decodeFull(wire);
+  const question = q.question[0];
+  if (!question || question.type !== DS) return null;
+  const name = question.name.toLowerCase().replace(/\.?$/, '.');
+  if (apexes.has(name)) return null;
+  if (mode === 'ds-servfail') return errorAnswer(wire, 2);
+  const ns = { name: question.name, type: TYPES.NS, class: 1, ttl: 300, rdata: nameToWire(`ns1.${name}`) };
+  return encodeFull({
+    id: q.id,
+    flags: { qr: true, opcode: 0, aa: false, tc: false, rd: q.flags.rd, ra: true, ad: false, cd: q.flags.cd, rcode: 0 },
+    question: q.question,
+    answer: [],
+    authority: [ns],
+    additional: [],
+  });
+}
 
 /** A DNS error answer to `wire` with `rcode` (question echoed, DO kept off: no OPT). */
 export function errorAnswer(wire, rcode) {
