@@ -9,7 +9,7 @@
  */
 import { BUILTIN_ANCHORS, type TrustAnchor } from './anchors';
 import { TtlCache } from './cache';
-import { candidateSigners, chainQuestions, cutCandidates, signerZone, verifiedDenial, zoneFor, type ChainConfig, type SecureZone, type ZoneStatus } from './chain';
+import { candidateSigners, chainQuestions, cutCandidates, signerZone, verifiedDenial, zoneFor, type ChainConfig, type SecureZone } from './chain';
 import type { VerdictContext } from './context';
 import { proveDenial } from './denial';
 import { Fetcher, type QueryResolver } from './fetcher';
