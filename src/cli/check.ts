@@ -130,9 +130,10 @@ export function parseCli(argv: string[]): CliOptions {
     if (values.type !== undefined || values.connect) throw new UsageError('--mx cannot be combined with --type or --connect');
   } else if (positionals.length !== 1) throw new UsageError('exactly one host name is needed');
   const given = mx ? values.mx! : positionals[0];
-  const hostText = given.replace(/\.$/, '');
+  const hostText = given === '.' ? '.' : given.replace(/\.$/, '');
   const host = parseName(given);
-  if (!host || host === '.') throw new UsageError(`not a valid ${mx ? 'mail domain' : 'host name'}: ${given}`);
+  // Host-name rules are for host checks; `--type` may ask about any name, the root included.
+  if (!host || (host === '.' && values.type === undefined)) throw new UsageError(`not a valid ${mx ? 'mail domain' : 'host name'}: ${given}`);
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`not a valid port: ${values.port}`);
   const url = validateDohUrl(values.resolver!);
@@ -216,6 +217,7 @@ export function lookupJson(r: LookupResult, elapsedMs: number) {
     result: r.result,
     records: r.records.map((rr) => rdataToString(rr)),
     ...(r.reason ? { reason: r.reason.message, reasonCode: r.reason.code } : {}),
+    ...(r.reasons?.length ? { reasons: r.reasons } : {}),
     ...(r.links.length ? { links: r.links } : {}),
     ...(r.wildcard ? { wildcard: r.wildcard } : {}),
     chain: r.chain,

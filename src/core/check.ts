@@ -21,6 +21,8 @@ export interface LookupSummary {
   records: string[];
   reason?: string;
   reasonCode?: Reason['code'];
+  /** The chain of causes (which link, zone, rule), main reason first; absent when secure. */
+  reasons?: Reason[];
   /** CNAME/DNAME links followed (an extension of the contract). */
   links?: LookupResult['links'];
 }
@@ -51,6 +53,7 @@ function summary(r: LookupResult): LookupSummary {
     s.reason = r.reason.message;
     s.reasonCode = r.reason.code;
   }
+  if (r.reasons?.length) s.reasons = r.reasons;
   if (r.links.length > 0) s.links = r.links;
   return s;
 }
@@ -74,6 +77,7 @@ export function combineAddress(a: LookupResult, aaaa: LookupResult): LookupSumma
   if (state !== 'secure' && worst.reason) {
     s.reason = worst.reason.message;
     s.reasonCode = worst.reason.code;
+    if (worst.reasons?.length) s.reasons = worst.reasons;
   }
   const viaLinks = a.links.length ? a : aaaa;
   // The expansion counts only when the lookup followed it to its end: a chain cut off by a limit or
@@ -101,14 +105,21 @@ export async function validateHost(validator: Validator, host: Name, port: numbe
   const original = tlsaName(host, port, 'tcp') ?? `_${port}._tcp.${host}`;
   // As soon as the raw address answer shows a CNAME, start the expanded TLSA name's queries too
   // (RFC 7671 §7 may need them); they are used only if the chain validates.
-  ctx.onLink ??= (target) => {
-    const t = tlsaName(target, port, 'tcp');
-    if (t) validator.prefetch(t, RRType.TLSA, ctx);
+  // The caller's context is shared (fetcher, budgets, memo), never changed: this check's hook lives
+  // in a context of its own that also calls the caller's hook.
+  const callerOnLink = ctx.onLink;
+  const hostCtx: VerdictContext = {
+    ...ctx,
+    onLink: (target) => {
+      callerOnLink?.(target);
+      const t = tlsaName(target, port, 'tcp');
+      if (t) validator.prefetch(t, RRType.TLSA, hostCtx);
+    },
   };
   const [a, aaaa, tlsaOrig] = await Promise.all([
-    validator.lookup(host, RRType.A, ctx),
-    validator.lookup(host, RRType.AAAA, ctx),
-    validator.lookup(original, RRType.TLSA, ctx),
+    validator.lookup(host, RRType.A, hostCtx),
+    validator.lookup(host, RRType.AAAA, hostCtx),
+    validator.lookup(original, RRType.TLSA, hostCtx),
   ]);
   const viaLinks = a.links.length ? a : aaaa;
   // The expansion counts only when the lookup followed it to its end: a chain cut off by a limit or
@@ -122,7 +133,7 @@ export async function validateHost(validator: Validator, host: Name, port: numbe
     const expandedHost = links[links.length - 1].target;
     if (canonicalName(expandedHost) !== canonicalName(host)) {
       const expanded = tlsaName(expandedHost, port, 'tcp') ?? `_${port}._tcp.${expandedHost}`;
-      const tlsaExp = await validator.lookup(expanded, RRType.TLSA, ctx);
+      const tlsaExp = await validator.lookup(expanded, RRType.TLSA, hostCtx);
       // "Failing that" means a proven absence at the expanded name; a bogus or failed lookup there
       // is reported as such, never silently replaced by the original name's answer. When neither
       // name has TLSA records, the expanded (first-tried) name is reported.

@@ -6,10 +6,10 @@
  * proof is `failed` (bogus) or one of the explicit insecure outcomes.
  */
 import type { Name, RR } from '../wire/types';
-import { isSubdomain } from '../wire/name';
 import type { Reason } from './result';
 import { isNsec, proveNodataNsec, proveNxdomainNsec, proveWildcardAnswerNsec } from './nsec';
 import { isNsec3, proveNodataNsec3, proveNxdomainNsec3, proveNxdomainOrNodataNsec3, proveWildcardAnswerNsec3, type HashBudget } from './nsec3';
+import { failed as proofFailed, inZone } from './proof';
 import { wildcardInfo } from './wildcard';
 
 export type DenialResult =
@@ -19,24 +19,21 @@ export type DenialResult =
   | { kind: 'insecure-delegation'; zone: Name } // DS denied, NS present at qname: delegation is unsigned
   | { kind: 'failed'; reason: Reason }; // bogus
 
-export interface DenialQuestion {
-  name: Name;
-  type: number;
-  /**
-   * What must be proven:
-   *  - 'nxdomain': `name` does not exist and no wildcard could answer (RFC 4035 §5.4, RFC 5155 §8.4);
-   *  - 'nodata': `name` has no RRset of `type` (RFC 4035 §5.4, RFC 5155 §8.5–§8.7); for DS also
-   *    the unsigned-delegation outcomes (RFC 4035 §5.2, RFC 5155 §8.6);
-   *  - 'wildcard-answer': a positive answer owned by `name`, whose RRSIG Labels field is
-   *    `rrsigLabels`, was legitimately expanded from a wildcard (RFC 4035 §5.3.4, RFC 5155 §8.8);
-   *  - absent: either NXDOMAIN or NODATA is acceptable (the RRset does not exist).
-   */
-  class?: 'nodata' | 'nxdomain' | 'wildcard-answer';
-  rrsigLabels?: number;
-}
+/**
+ * What must be proven about `name`/`type`:
+ *  - 'nxdomain': `name` does not exist and no wildcard could answer (RFC 4035 §5.4, RFC 5155 §8.4);
+ *  - 'nodata': `name` has no RRset of `type` (RFC 4035 §5.4, RFC 5155 §8.5–§8.7); for DS also
+ *    the unsigned-delegation outcomes (RFC 4035 §5.2, RFC 5155 §8.6);
+ *  - 'either': NXDOMAIN or NODATA, whichever the records prove (the RRset does not exist);
+ *  - 'wildcard-answer': a positive answer owned by `name`, whose RRSIG Labels field is
+ *    `rrsigLabels`, was legitimately expanded from a wildcard (RFC 4035 §5.3.4, RFC 5155 §8.8).
+ */
+export type DenialQuestion =
+  | { class: 'nxdomain' | 'nodata' | 'either'; name: Name; type: number }
+  | { class: 'wildcard-answer'; name: Name; type: number; rrsigLabels: number };
 
 function failed(code: Reason['code'], message: string, rule: string, q: DenialQuestion, zone: Name): DenialResult {
-  return { kind: 'failed', reason: { code, message, rule, zone, name: q.name, type: q.type } };
+  return proofFailed(code, message, rule, { zone, name: q.name, type: q.type });
 }
 
 /**
@@ -48,13 +45,7 @@ function failed(code: Reason['code'], message: string, rule: string, q: DenialQu
 export async function proveDenial(q: DenialQuestion, records: RR[], zone: Name, budget: HashBudget): Promise<DenialResult> {
   const nsecs = records.filter(isNsec);
   const nsec3s = records.filter(isNsec3);
-  let nameOk = false;
-  try {
-    nameOk = isSubdomain(q.name, zone);
-  } catch {
-    nameOk = false;
-  }
-  if (!nameOk) return failed('denial-invalid', `${q.name} is not in zone ${zone}`, 'RFC 4035 §5.4', q, zone);
+  if (!inZone(q.name, zone)) return failed('denial-invalid', `${q.name} is not in zone ${zone}`, 'RFC 4035 §5.4', q, zone);
   if (nsecs.length > 0 && nsec3s.length > 0) {
     return failed('denial-invalid', `both NSEC and NSEC3 records of ${zone} in one proof`, 'RFC 5155 §10.4', q, zone);
   }
@@ -69,7 +60,7 @@ export async function proveDenial(q: DenialQuestion, records: RR[], zone: Name, 
     case 'nodata':
       return useNsec3 ? proveNodataNsec3(nsec3s, q.name, q.type, zone, budget) : proveNodataNsec(nsecs, q.name, q.type, zone);
     case 'wildcard-answer': {
-      if (q.rrsigLabels === undefined) {
+      if (!Number.isInteger(q.rrsigLabels)) {
         return failed('wildcard-invalid', 'wildcard answer without the RRSIG Labels value', 'RFC 4035 §5.3.4', q, zone);
       }
       const w = wildcardInfo(q.name, q.rrsigLabels);
@@ -82,7 +73,7 @@ export async function proveDenial(q: DenialQuestion, records: RR[], zone: Name, 
         ? proveWildcardAnswerNsec3(nsec3s, q.name, w.closestEncloser, zone, budget)
         : proveWildcardAnswerNsec(nsecs, q.name, w.closestEncloser, zone);
     }
-    case undefined: {
+    case 'either': {
       if (useNsec3) return proveNxdomainOrNodataNsec3(nsec3s, q.name, q.type, zone, budget);
       const nd = proveNodataNsec(nsecs, q.name, q.type, zone);
       if (nd.kind !== 'failed') return nd;
@@ -90,7 +81,7 @@ export async function proveDenial(q: DenialQuestion, records: RR[], zone: Name, 
       return nx.kind !== 'failed' ? nx : nd;
     }
     default:
-      return failed('denial-invalid', `unknown denial class ${String(q.class)}`, 'RFC 4035 §5.4', q, zone);
+      return failed('denial-invalid', `unknown denial class ${String((q as { class: unknown }).class)}`, 'RFC 4035 §5.4', q, zone);
   }
 }
 

@@ -9,8 +9,8 @@
 import type { Name, NSECData, RR } from '../wire/types';
 import { RRType } from '../wire/types';
 import { commonAncestor, compareNames, isSubdomain, labelCount, namesEqual, wildcardOf } from '../wire/name';
-import type { Reason, ReasonCode } from './result';
 import type { DenialResult } from './denial';
+import { failed, inZone } from './proof';
 
 export type NsecRR = RR<NSECData>;
 
@@ -31,17 +31,7 @@ function isDelegation(nsec: NsecRR): boolean {
   return has(nsec, RRType.NS) && !has(nsec, RRType.SOA);
 }
 
-function failed(code: ReasonCode, message: string, rule: string, extra: Partial<Reason> = {}): DenialResult {
-  return { kind: 'failed', reason: { code, message, rule, ...extra } };
-}
 
-function inZone(name: Name, zone: Name): boolean {
-  try {
-    return isSubdomain(name, zone);
-  } catch {
-    return false; // not a valid Name
-  }
-}
 
 /**
  * The NSEC at `name` (RFC 4034 §4.1: the owner is the name whose RRsets its bitmap lists).

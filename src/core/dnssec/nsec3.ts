@@ -14,8 +14,8 @@ import { RRType } from '../wire/types';
 import { isSubdomain, labelCount, namesEqual, nameToLabels, nameToWire, truncateToLabels, wildcardOf } from '../wire/name';
 import { bytesEqual, compareBytes, fromBase32Hex, toHex } from '../util/encoding';
 import { LIMITS } from './limits';
-import type { Reason, ReasonCode } from './result';
 import type { DenialResult } from './denial';
+import { failed, inZone } from './proof';
 
 export type Nsec3RR = RR<NSEC3Data>;
 
@@ -190,17 +190,7 @@ function has(e: Entry, type: number): boolean {
   return e.rr.data.types.includes(type);
 }
 
-function failed(code: ReasonCode, message: string, rule: string, extra: Partial<Reason> = {}): DenialResult {
-  return { kind: 'failed', reason: { code, message, rule, ...extra } };
-}
 
-function inZone(name: Name, zone: Name): boolean {
-  try {
-    return isSubdomain(name, zone);
-  } catch {
-    return false;
-  }
-}
 
 /**
  * Run `proof` on each parameter set in turn and return the first result that is not `failed`.
@@ -208,13 +198,13 @@ function inZone(name: Name, zone: Name): boolean {
  * else proves anything, the answer is 'insecure-iterations' (RFC 9276 §3.2). Running out of
  * hash budget ends everything with 'limit-exceeded'.
  */
-async function withChains(
+async function withChains<R extends { kind: string }>(
   records: RR[],
   zone: Name,
   budget: HashBudget,
   what: { name: Name; type?: number },
-  proof: (c: Chain) => Promise<DenialResult>,
-): Promise<DenialResult> {
+  proof: (c: Chain) => Promise<R | DenialResult>,
+): Promise<R | DenialResult> {
   const gs = groups(records, zone);
   if (gs.length === 0) {
     return failed('denial-missing', `no usable NSEC3 record of ${zone} (SHA-1, flags 0 or 1, owner in the zone)`, 'RFC 5155 §8.1, §8.2', { zone, ...what });
@@ -226,7 +216,7 @@ async function withChains(
       tooMany = Math.max(tooMany ?? 0, g.iterations);
       continue;
     }
-    let r: DenialResult;
+    let r: R | DenialResult;
     try {
       r = await proof(new Chain(g, zone, budget));
     } catch (e) {
@@ -236,7 +226,7 @@ async function withChains(
       throw e;
     }
     if (r.kind !== 'failed') return r;
-    firstFailure ??= r;
+    firstFailure ??= r as DenialResult;
   }
   if (tooMany !== undefined) return { kind: 'insecure-iterations', iterations: tooMany };
   return firstFailure!;
@@ -301,14 +291,11 @@ export type ClosestEncloserProof = {
 
 /** RFC 5155 §8.3 closest (provable) encloser of `qname`, as an exported, self-contained check. */
 export async function findClosestEncloser(records: RR[], qname: Name, zone: Name, budget: HashBudget): Promise<ClosestEncloserProof | DenialResult> {
-  let found: ClosestEncloserProof | undefined;
-  const r = await withChains(records, zone, budget, { name: qname }, async (c) => {
+  return withChains<ClosestEncloserProof>(records, zone, budget, { name: qname }, async (c) => {
     const e = await closestEncloser(c, qname);
     if (!isEncloser(e)) return e;
-    found = { kind: 'closest-encloser', closestEncloser: e.closestEncloser, nextCloser: e.nextCloser, optOut: e.nc?.optOut ?? false };
-    return { kind: 'proven', closestEncloser: e.closestEncloser };
+    return { kind: 'closest-encloser', closestEncloser: e.closestEncloser, nextCloser: e.nextCloser, optOut: e.nc?.optOut ?? false };
   });
-  return r.kind === 'proven' && found ? found : r;
 }
 
 function badQname(qname: Name, zone: Name, allowApex: boolean): DenialResult | null {
