@@ -262,11 +262,14 @@ export class Validator {
       if (v.ok) return { state: 'secure', chain: zone.chain, ttl: Math.min(v.ttl, zone.ttl), wildcard: v.wildcard ?? undefined, labels: v.sig.data.labels, zone };
       failure ??= { state: v.unsupported ? 'insecure' : 'bogus', reason: v.reason, chain: zone.chain, ttl: 0, labels: 0 };
     }
-    if (failure) return failure;
-
-    // No signature by a zone that may sign it: unsigned data, proven insecure only by the walk.
     // DS lives in the parent zone of the cut (RFC 4035 §2.4); everything else in the zone holding its owner.
     const holder = set.type === RRType.DS ? parentName(set.name) ?? '.' : set.name;
+    if (failure) {
+      const insecure = failure.state === 'bogus' ? await this.provenInsecure(holder, ctx) : null;
+      return insecure ? { ...insecure, labels: 0 } : failure;
+    }
+
+    // No signature by a zone that may sign it: unsigned data, proven insecure only by the walk.
     const zone = await zoneFor(this.cfg, holder, ctx);
     if (zone.state !== 'secure') return { state: zone.state, reason: zone.reason, chain: zone.chain, ttl: zone.ttl, labels: 0 };
     const v = await verifyRRsetOnce(set.records, set.sigs, zone.keys, zone.zone, ctx);
@@ -330,11 +333,24 @@ export class Validator {
       if (part.state !== 'bogus') return part;
       failure ??= part;
     }
-    if (failure) return failure;
     const holder = type === RRType.DS ? parentName(name) ?? '.' : name;
+    if (failure) return (failure.state === 'bogus' ? await this.provenInsecure(holder, ctx) : null) ?? failure;
     const zone = await zoneFor(this.cfg, holder, ctx);
     if (zone.state !== 'secure') return { state: zone.state, reason: zone.reason, chain: zone.chain, ttl: zone.ttl };
     return this.denialIn(msg, name, type, nx, zone, ctx);
+  }
+
+  /**
+   * Signed data that failed verification is bogus — unless the zone-cut walk proves its name to
+   * lie below an unsigned delegation or in an NSEC3 opt-out span: then nothing there can be
+   * verified and the answer is insecure (RFC 4035 §5.2, §4.3; RFC 5155 §9.2). A walk that proves
+   * nothing (or fails) leaves the verdict bogus.
+   */
+  private async provenInsecure(holder: Name, ctx: VerdictContext): Promise<Part | null> {
+    const zone = await zoneFor(this.cfg, holder, ctx);
+    if (zone.state === 'insecure') return { state: 'insecure', reason: zone.reason, chain: zone.chain, ttl: 0 };
+    if (zone.state === 'secure' && zone.unproven) return { state: 'insecure', reason: zone.unproven, chain: zone.chain, ttl: 0 };
+    return null;
   }
 
   /** What the NSEC/NSEC3 records of `msg` signed by `zone` prove about (name, type). */
