@@ -44,6 +44,7 @@ describe('check CLI contract', () => {
   test.each([
     [['--port', '99999', 'www.alg13.test'], /not a valid port/],
     [['bad..name'], /not a valid host name/],
+    [['.'], /not a valid host name: \./],
     [['www.alg13.test', '--resolver', 'http://127.0.54.1/dns-query'], /bad resolver URL/],
     [['www.alg13.test', '--trust-anchor', '/nonexistent/anchor'], /cannot read trust anchor/],
     [['www.alg13.test', '--trust-anchor', 'package.json'], /bad trust anchor file/],
@@ -107,6 +108,11 @@ describe('check --type: any record type, like delv (issue #10)', () => {
     ['insecure.test', 'MX', 'insecure', 'nodata'],
     ['expired.test', 'MX', 'bogus', 'nodata'],
     ['txt.insecure.test', 'DS', 'insecure', 'nodata'],
+    // Issue 14: the root itself (host-name rules are for host checks only), and every IANA mnemonic.
+    ['.', 'DNSKEY', 'secure', 'data'],
+    ['.', 'NS', 'secure', 'data'],
+    ['alg13.test', 'PX', 'secure', 'nodata'],
+    ['nx.alg13.test', 'NSAP-PTR', 'secure', 'nxdomain'],
   ])('%s %s → %s %s', async (name, type, state, result) => {
     const r = await check([name, '--type', type, '--resolver', resolver, '--trust-anchor', world.trustAnchor.zone, '--json']);
     expect(r.code, r.stderr).toBe(0);

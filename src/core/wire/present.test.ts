@@ -130,6 +130,23 @@ describe('types and classes', () => {
     expect(typeFromString('')).toBeNull();
     for (const v of Object.values(RRType)) expect(typeFromString(typeToString(v))).toBe(v);
   });
+  it('every mnemonic of the IANA RR TYPEs registry (issue 14: PX and friends)', () => {
+    const iana: [string, number][] = [
+      ['X25', 19], ['ISDN', 20], ['RT', 21], ['NSAP', 22], ['NSAP-PTR', 23], ['PX', 26], ['GPOS', 27], ['EID', 31],
+      ['NIMLOC', 32], ['ATMA', 34], ['A6', 38], ['SINK', 40], ['NINFO', 56], ['RKEY', 57], ['TALINK', 58],
+      ['DSYNC', 66], ['UINFO', 100], ['UID', 101], ['GID', 102], ['UNSPEC', 103], ['NID', 104], ['L32', 105],
+      ['L64', 106], ['LP', 107], ['NXNAME', 128], ['MAILB', 253], ['MAILA', 254], ['AVC', 258], ['DOA', 259],
+      ['AMTRELAY', 260], ['RESINFO', 261], ['WALLET', 262], ['TA', 32768], ['DLV', 32769],
+    ];
+    for (const [m, v] of iana) {
+      expect(typeFromString(m), m).toBe(v);
+      expect(typeFromString(m.toLowerCase()), m).toBe(v);
+      expect(typeToString(v)).toBe(m);
+    }
+    expect(typeFromString('TYPE26')).toBe(26); // the generic form keeps working (RFC 3597 §5)
+    expect(typeFromString('*')).toBe(255); // the registry's mnemonic for ANY
+    expect(typeToString(255)).toBe('ANY');
+  });
   it('classes', () => {
     expect(classToString(1)).toBe('IN');
     expect(classToString(254)).toBe('CLASS254');
