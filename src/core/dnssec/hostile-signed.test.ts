@@ -5,90 +5,31 @@
  * a scripted resolver. Each answer goes through buildMessage/parseMessage, as from the wire.
  */
 import { beforeAll, describe, expect, test } from 'vitest';
-import type { DohResult } from '../transport/doh';
-import { canonicalName, parseName, rrsigLabelCount } from '../wire/name';
-import { buildMessage, parseMessage } from '../wire/packet';
-import { encodeRData } from '../wire/rdata';
-import { RRType, type Message, type Name, type RData, type RR, type RRSIGData } from '../wire/types';
-import { signedData } from './canonical';
-import type { QueryResolver } from './fetcher';
-import { keyTag } from './keytag';
+import { RRType, type RR } from '../wire/types';
+import { n, rr, scripted, SignedZone, type Scripted } from './fixtures/signer';
 import type { LookupResult } from './result';
 import { Validator } from './validator';
 
-const { A, CNAME, DNAME, DNSKEY, NSEC, RRSIG } = RRType;
+const { A, CNAME, DNAME, NSEC, RRSIG } = RRType;
 const ZONE = 'example.';
 const NOW = Date.UTC(2026, 0, 15) / 1000;
 
+const zone = new SignedZone(ZONE, NOW);
 let key: RR;
-let privateKey: CryptoKey;
 
-const n = (s: string): Name => parseName(s)!;
-
-function rr(owner: string, type: number, data: RData, ttl = 300): RR {
-  return { name: n(owner), type, class: 1, ttl, rdata: encodeRData(data), data };
-}
 const a = (owner: string, ip: string) => rr(owner, A, { kind: 'A', address: ip });
 const cname = (owner: string, target: string) => rr(owner, CNAME, { kind: 'CNAME', target: n(target) });
 const dname = (owner: string, target: string) => rr(owner, DNAME, { kind: 'DNAME', target: n(target) });
 const nsec = (owner: string, next: string, types: number[]) => rr(owner, NSEC, { kind: 'NSEC', nextName: n(next), types: [...types, RRSIG, NSEC].sort((x, y) => x - y) });
 
 /** RRSIG over `set` by the zone key; `asOwner` signs as if the set were owned by that (wildcard) name. */
-async function sign(set: RR[], asOwner = set[0].name): Promise<RR<RRSIGData>> {
-  const data: RRSIGData = {
-    kind: 'RRSIG',
-    typeCovered: set[0].type,
-    algorithm: 13,
-    labels: rrsigLabelCount(n(asOwner)),
-    originalTtl: set[0].ttl,
-    expiration: NOW + 86400,
-    inception: NOW - 3600,
-    keyTag: keyTag(key.rdata),
-    signerName: ZONE,
-    signature: new Uint8Array(64),
-  };
-  const signedSet = set.map((r) => ({ ...r, name: n(asOwner) }));
-  const unsigned: RR<RRSIGData> = { name: n(asOwner), type: RRSIG, class: 1, ttl: set[0].ttl, rdata: new Uint8Array(), data };
-  data.signature = new Uint8Array(await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, privateKey, signedData(unsigned, signedSet) as Uint8Array<ArrayBuffer>));
-  return { name: set[0].name, type: RRSIG, class: 1, ttl: set[0].ttl, rdata: encodeRData(data), data };
-}
-const signed = async (...set: RR[]) => [...set, await sign(set)];
+const sign = (set: RR[], asOwner?: string) => zone.sign(set, asOwner);
+const signed = (...set: RR[]) => zone.signed(...set);
 
-function message(q: { name: Name; type: number }, answer: RR[], authority: RR[] = [], rcode = 0): Message {
-  return {
-    header: { id: 0, qr: true, opcode: 0, aa: false, tc: false, rd: true, ra: true, ad: false, cd: true, rcode },
-    question: [{ name: q.name, type: q.type, class: 1 }],
-    answer,
-    authority,
-    additional: [],
-    edns: { udpPayloadSize: 1232, version: 0, dnssecOk: true, extendedRcode: 0, options: [] },
-  };
-}
-
-/** A resolver that answers from a script keyed by "name/type"; unscripted questions fail. */
-function scripted(script: Record<string, RR[] | { answer?: RR[]; authority?: RR[]; rcode?: number }>): QueryResolver & { asked: string[] } {
-  const asked: string[] = [];
-  return {
-    asked,
-    async query(name, type): Promise<DohResult> {
-      const k = `${canonicalName(name)}/${type}`;
-      asked.push(k);
-      const s = script[k];
-      if (!s) return { ok: false, error: { kind: 'network', message: `not scripted: ${k}`, url: 'script:' } };
-      const m = Array.isArray(s) ? message({ name, type }, s) : message({ name, type }, s.answer ?? [], s.authority ?? [], s.rcode ?? 0);
-      const bytes = buildMessage(m);
-      return { ok: true, message: parseMessage(bytes), bytes, elapsedMs: 0, url: 'script:' };
-    },
-  };
-}
-
-let base: Record<string, RR[] | { answer?: RR[]; authority?: RR[] }>;
+let base: Record<string, Scripted>;
 
 beforeAll(async () => {
-  const pair = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])) as CryptoKeyPair;
-  privateKey = pair.privateKey;
-  const raw = new Uint8Array(await crypto.subtle.exportKey('raw', pair.publicKey));
-  key = rr(ZONE, DNSKEY, { kind: 'DNSKEY', flags: 257, protocol: 3, algorithm: 13, publicKey: raw.subarray(1) });
+  key = (await zone.init()).key;
   // The zone: example. → *.example. (CNAME target) → a → b → d (DNAME) → target → www → example.
   base = {
     'example./48': await signed(key),
@@ -98,7 +39,7 @@ beforeAll(async () => {
   };
 });
 
-function validator(script: Record<string, RR[] | { answer?: RR[]; authority?: RR[]; rcode?: number }>) {
+function validator(script: Record<string, Scripted>) {
   const resolver = scripted({ ...base, ...script });
   return { v: new Validator({ resolver, anchors: [{ zone: ZONE, ds: [], dnskeys: [key.data as never] }], now: () => NOW * 1000 }), resolver };
 }

@@ -9,116 +9,25 @@
  */
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, test } from 'vitest';
-import type { DohResult } from '../transport/doh';
-import { canonicalName, parseName, rrsigLabelCount } from '../wire/name';
-import { buildMessage, parseMessage } from '../wire/packet';
 import { parseZoneText } from '../wire/present';
-import { encodeRData } from '../wire/rdata';
-import { RRType, type DNSKEYData, type Message, type Name, type RData, type RR, type RRSIGData } from '../wire/types';
-import { signedData } from './canonical';
-import { computeDsDigest } from './ds';
-import type { QueryResolver } from './fetcher';
-import { keyTag } from './keytag';
+import { RRType, type RData, type RR } from '../wire/types';
+import { n, rr, scripted, SignedZone, type Scripted } from './fixtures/signer';
 import type { LookupResult } from './result';
 import { Validator } from './validator';
 
 const { A, AAAA, CNAME, DNSKEY, DS, MX, NS, NSEC, NSEC3, RRSIG, SOA, TXT } = RRType;
 const NOW = Date.UTC(2026, 0, 15) / 1000;
-const n = (s: string): Name => parseName(s)!;
 
-function rr(owner: string, type: number, data: RData, ttl = 300): RR {
-  return { name: n(owner), type, class: 1, ttl, rdata: encodeRData(data), data };
-}
 const a = (owner: string, ip: string) => rr(owner, A, { kind: 'A', address: ip });
 const aaaa = (owner: string, ip: string) => rr(owner, AAAA, { kind: 'AAAA', address: ip });
 const cname = (owner: string, target: string) => rr(owner, CNAME, { kind: 'CNAME', target: n(target) });
-const ns = (owner: string, host: string) => rr(owner, NS, { kind: 'NS', target: n(host) } as RData);
 const soa = (zone: string) => rr(zone, SOA, { kind: 'SOA', mname: n(`ns.${zone}`), rname: n(`hostmaster.${zone}`), serial: 1, refresh: 3600, retry: 600, expire: 86400, minimum: 300 } as RData);
 const nsec = (owner: string, next: string, types: number[]) => rr(owner, NSEC, { kind: 'NSEC', nextName: n(next), types: [...types, RRSIG, NSEC].sort((x, y) => x - y) });
 
-/** One signed zone: a CSK (flags 257, algorithm 13) made here. */
-class Zone {
-  key!: RR<DNSKEYData>;
-  private priv!: CryptoKey;
-  constructor(readonly name: Name) {}
-
-  async init(): Promise<this> {
-    const pair = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])) as CryptoKeyPair;
-    this.priv = pair.privateKey;
-    const raw = new Uint8Array(await crypto.subtle.exportKey('raw', pair.publicKey));
-    this.key = rr(this.name, DNSKEY, { kind: 'DNSKEY', flags: 257, protocol: 3, algorithm: 13, publicKey: raw.subarray(1) }) as RR<DNSKEYData>;
-    return this;
+class Zone extends SignedZone {
+  constructor(name: string) {
+    super(n(name), NOW);
   }
-
-  /** RRSIG over `set`; `asOwner` signs as the wildcard the set was expanded from. */
-  async sign(set: RR[], asOwner = set[0].name): Promise<RR<RRSIGData>> {
-    const data: RRSIGData = {
-      kind: 'RRSIG',
-      typeCovered: set[0].type,
-      algorithm: 13,
-      labels: rrsigLabelCount(n(asOwner)),
-      originalTtl: set[0].ttl,
-      expiration: NOW + 86400,
-      inception: NOW - 3600,
-      keyTag: keyTag(this.key.rdata),
-      signerName: this.name,
-      signature: new Uint8Array(64),
-    };
-    const unsigned: RR<RRSIGData> = { name: n(asOwner), type: RRSIG, class: 1, ttl: set[0].ttl, rdata: new Uint8Array(), data };
-    const bytes = signedData(unsigned, set.map((r) => ({ ...r, name: n(asOwner) })));
-    data.signature = new Uint8Array(await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, this.priv, bytes as Uint8Array<ArrayBuffer>));
-    return { name: set[0].name, type: RRSIG, class: 1, ttl: set[0].ttl, rdata: encodeRData(data), data };
-  }
-
-  async signed(...set: RR[]): Promise<RR[]> {
-    return [...set, await this.sign(set)];
-  }
-
-  /** The DS RRset of this zone (SHA-256), to be signed by the parent. */
-  async ds(): Promise<RR> {
-    const digest = (await computeDsDigest(this.name, this.key.rdata, 2))!;
-    return rr(this.name, DS, { kind: 'DS', keyTag: keyTag(this.key.rdata), algorithm: 13, digestType: 2, digest });
-  }
-
-  /** The answer to "<zone> DNSKEY". */
-  async dnskey(): Promise<RR[]> {
-    return this.signed(this.key);
-  }
-}
-
-type Scripted = RR[] | { answer?: RR[]; authority?: RR[]; rcode?: number };
-
-function message(q: { name: Name; type: number }, answer: RR[], authority: RR[] = [], rcode = 0): Message {
-  return {
-    header: { id: 0, qr: true, opcode: 0, aa: false, tc: false, rd: true, ra: true, ad: false, cd: true, rcode },
-    question: [{ name: q.name, type: q.type, class: 1 }],
-    answer,
-    authority,
-    additional: [],
-    edns: { udpPayloadSize: 1232, version: 0, dnssecOk: true, extendedRcode: 0, options: [] },
-  };
-}
-
-/**
- * A resolver holding only `script` ("name/type" → answer). Anything else: SERVFAIL, or with
- * `otherwise: 'referral'` a stray unsigned referral (NS at the name, no proof).
- */
-function scripted(script: Record<string, Scripted>, otherwise: 'servfail' | 'referral' = 'servfail'): QueryResolver & { asked: string[] } {
-  const asked: string[] = [];
-  return {
-    asked,
-    async query(name, type): Promise<DohResult> {
-      const k = `${canonicalName(name)}/${type}`;
-      asked.push(k);
-      const s = script[k];
-      let m: Message;
-      if (s) m = Array.isArray(s) ? message({ name, type }, s) : message({ name, type }, s.answer ?? [], s.authority ?? [], s.rcode ?? 0);
-      else if (otherwise === 'referral') m = message({ name, type }, [], [ns(name, `ns1.${canonicalName(name)}`)]);
-      else m = message({ name, type }, [], [], 2);
-      const bytes = buildMessage(m);
-      return { ok: true, message: parseMessage(bytes), bytes, elapsedMs: 0, url: 'script:' };
-    },
-  };
 }
 
 const show = (r: LookupResult) =>
