@@ -260,7 +260,9 @@ export class Validator {
       }
       const v = await verifyRRsetOnce(set.records, set.sigs, zone.keys, zone.zone, ctx);
       if (v.ok) return { state: 'secure', chain: zone.chain, ttl: Math.min(v.ttl, zone.ttl), wildcard: v.wildcard ?? undefined, labels: v.sig.data.labels, zone };
-      failure ??= { state: v.unsupported ? 'insecure' : 'bogus', reason: v.reason, chain: zone.chain, ttl: 0, labels: 0 };
+      // The signer's keys are authenticated and no signature verifies with them: bogus (RFC 4035
+      // §5.3.3), never insecure — stripping the usable signatures must not downgrade the answer.
+      failure ??= { state: 'bogus', reason: v.reason, chain: zone.chain, ttl: 0, labels: 0 };
     }
     // DS lives in the parent zone of the cut (RFC 4035 §2.4); everything else in the zone holding its owner.
     const holder = set.type === RRType.DS ? parentName(set.name) ?? '.' : set.name;
