@@ -218,6 +218,8 @@ describe('a CNAME into an insecure delegation proven by the NSEC in the answer i
     expect(r.reason?.code, show(r)).toBe('insecure-delegation');
     expect(r.records.map((x) => x.type)).toEqual([AAAA]);
     expect(r.links).toEqual([{ owner: 'www.example.com.', target: 'unsafe.example.com.', type: 'CNAME', state: 'secure' }]);
+    // The chain of causes names the zone and the rule.
+    expect(r.reasons?.[0]).toMatchObject({ code: 'insecure-delegation', zone: 'unsafe.example.com.', rule: expect.stringMatching(/RFC 4035 §5\.2/) });
     expect(resolver.asked).toContain('unsafe.example.com./43'); // asked (SERVFAIL), not needed
   });
 
@@ -225,6 +227,8 @@ describe('a CNAME into an insecure delegation proven by the NSEC in the answer i
     const { v } = validator(com, { ...base, 'www.example.com./28': answer });
     const r = await v.lookup(n('www.example.com.'), AAAA);
     expect(r.state, show(r)).toBe('indeterminate');
+    // Which question failed, for which zone step: the chain of causes keeps it.
+    expect(r.reasons?.some((x) => x.code === 'resolver-rcode' && x.name === 'unsafe.example.com.'), show(r)).toBe(true);
   });
 
   test('a NODATA from the unsigned child with the parent\'s delegation NSEC is insecure, not bogus (RFC 6840 §4.1)', async () => {
