@@ -74,10 +74,11 @@ export interface PeerChains {
 }
 
 /**
- * For platforms that expose one chain only — the PKIX-built chain when PKIX succeeded, the chain as
- * sent otherwise (Firefox's `webRequest.getSecurityInfo`): the one chain stands for both. When PKIX
- * succeeded, DANE usages are then matched against the built chain, whose signatures the matcher
- * still verifies itself.
+ * For platforms that expose one chain only: Firefox's `webRequest.getSecurityInfo` gives the chain
+ * its PKIX built (`succeededCertChain`) when PKIX succeeded, else only the server's leaf. The one
+ * chain stands for both. When PKIX succeeded, DANE usages are then matched against the built chain
+ * (whose signatures the matcher still verifies itself): it may hold a trust-store root the server
+ * did not send, which a DANE-TA record of that root then matches where `check --connect` would not.
  */
 export function peerChainsFromOne(certs: Uint8Array[], verdict: PkixVerdict): PeerChains {
   return { sent: certs, pkix: verdict === 'valid' ? { verdict, validated: certs } : { verdict } };
