@@ -31,6 +31,7 @@ import {
   type LaunchedBrowser,
 } from '../test/browser/harness';
 import type { Catalogue, CatalogueCase, World } from '../test/world/world.mjs';
+import { worldPkixTrusts } from '../test/world/lib/dane-pki.mjs';
 
 const REPO = path.resolve(import.meta.dirname, '..');
 
@@ -164,15 +165,15 @@ export function caseUrl(c: CatalogueCase, world: World): string {
 
 /**
  * Should the page load in this browser (so the extension sees the connection, and in Firefox the
- * certificate)? A world site, whose certificate is from the world CA (the browsers refuse
- * self-signed ones: DANE-EE alone does not make a browser accept a certificate) with a key the
+ * certificate)? A world site, whose certificate chains up to the world CA (the browsers refuse
+ * self-signed ones and roots published only in DNS: DANE-EE alone does not make a browser accept a certificate) with a key the
  * browser accepts in TLS (neither Chromium nor Firefox takes Ed25519 certificates), whose name gets
  * past the harness's proxy guard (only `.test` names and IP literals do), and — in Firefox, which
  * resolves names through the world's validating unbound — whose addresses are not bogus
  * (unbound answers SERVFAIL).
  */
 export function pageShouldLoad(c: CatalogueCase, browser: BrowserName): boolean {
-  if (!c.site || c.cert?.issuer !== 'ca' || c.cert.key === 'ed25519' || !c.host.endsWith('.test')) return false;
+  if (!c.site || !worldPkixTrusts(c) || c.cert?.key === 'ed25519' || !c.host.endsWith('.test')) return false;
   return browser === 'chromium' || c.address.state !== 'bogus';
 }
 
@@ -364,8 +365,9 @@ async function visit(b: LaunchedBrowser, helper: Page, popup: Page, c: Catalogue
 
 function notLoadedWhy(c: CatalogueCase, browser: BrowserName): string {
   if (!c.site) return 'no page: no web server for this name';
-  if (c.cert?.issuer !== 'ca') return 'no page: self-signed certificate, refused by the browser';
-  if (c.cert.key === 'ed25519') return 'no page: Ed25519 certificate, which browsers do not accept in TLS';
+  if (c.cert?.issuer === 'self') return 'no page: self-signed certificate, refused by the browser';
+  if (!worldPkixTrusts(c)) return 'no page: the root is only in DNS (DANE-TA), in no browser trust store';
+  if (c.cert?.key === 'ed25519') return 'no page: Ed25519 certificate, which browsers do not accept in TLS';
   if (!c.host.endsWith('.test')) return 'no page: the harness proxy guard lets only .test names through';
   if (browser === 'firefox' && c.address.state === 'bogus') return "no page: Firefox's DoH (unbound) answers SERVFAIL";
   return 'no page';

@@ -2,7 +2,7 @@
  * Firefox: the certificate comparison of a navigation, once both the validated DNS facts and the
  * certificate chain (getSecurityInfo, see blocking.ts) are known (RFC 6698 §2.1, RFC 7671).
  */
-import { matchTlsa, parseCertificate } from '../core/dane/match';
+import { matchTlsa, parseCertificate, peerChainsFromOne } from '../core/dane/match';
 import { suggestTlsa, type TlsaSuggestion } from '../core/dane/generate';
 import { needsCertificate, type TlsInfo } from './details';
 import type { HostCheck } from './engine';
@@ -43,7 +43,8 @@ export function compareCertificate(nav: Navigation): Promise<void> {
   }
   nav.certRunning ??= (async () => {
     const [match, leaf, suggestion] = await Promise.all([
-      matchTlsa(check.tlsaRecords, { certs: tls.certs }, { host: check.host, pkix: tls.pkix }),
+      // Firefox gives one chain: the PKIX-built one when valid, else the leaf alone (issue #20).
+      matchTlsa(check.tlsaRecords, peerChainsFromOne(tls.certs, tls.pkix), { host: check.host }),
       parseCertificate(tls.certs[0]).catch(() => null),
       suggestionFor(check, tls),
     ]);

@@ -3,10 +3,11 @@
  * take the certificate chain the server really presented and match it against the TLSA RRset.
  */
 import { connect, type PeerCertificate, type TLSSocket } from 'node:tls';
+import type { X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { CheckResult, HostVerdict } from '../core/check';
 import { daneFromMatch, daneBeforeConnect } from '../core/check';
-import { matchTlsa, parseCertificate, tlsaToString, type DaneMatch } from '../core/dane/match';
+import { matchTlsa, parseCertificate, tlsaToString, type DaneMatch, type PeerChains } from '../core/dane/match';
 import { RRType, type TLSAData } from '../core/wire/types';
 
 export interface ConnectOptions {
@@ -17,12 +18,45 @@ export interface ConnectOptions {
 }
 
 interface Presented {
-  certs: Uint8Array[];
+  /** Both chains and Node's PKIX verdict, as the matcher takes them. */
+  peer: PeerChains;
   authorized: boolean;
   protocol: string | null;
 }
 
-/** Open a TLS connection and collect the chain as sent (leaf first). */
+/**
+ * The chain as validated: Node's `getPeerCertificate(true)` issuer chain — the leaf, the sent
+ * certificates that issue one another, then the issuers Node found in its trust store (the root
+ * the server rightly did not send). Meaningful only when PKIX succeeded (`authorized`).
+ */
+function issuerChain(socket: TLSSocket): Uint8Array[] {
+  const certs: Uint8Array[] = [];
+  let c: PeerCertificate | undefined = socket.getPeerCertificate(true);
+  const seen = new Set<string>();
+  while (c && c.raw && !seen.has(c.fingerprint256)) {
+    seen.add(c.fingerprint256);
+    certs.push(new Uint8Array(c.raw));
+    c = (c as PeerCertificate & { issuerCertificate?: PeerCertificate }).issuerCertificate;
+  }
+  return certs;
+}
+
+/**
+ * The chain as sent, in the server's order with nothing added or dropped: `getPeerX509Certificate()`
+ * and its `issuerCertificate` links follow OpenSSL's peer chain as received. Node 20 consumes that
+ * chain while doing so, so this must run after `issuerChain`.
+ */
+function sentChain(socket: TLSSocket): Uint8Array[] {
+  const certs: Uint8Array[] = [];
+  let x: X509Certificate | undefined = socket.getPeerX509Certificate();
+  while (x && certs.length < 64) {
+    certs.push(new Uint8Array(x.raw));
+    x = x.issuerCertificate;
+  }
+  return certs;
+}
+
+/** Open a TLS connection and collect the chain as sent (leaf first) and the chain Node validated. */
 export function fetchChain(ip: string, port: number, servername: string, timeoutMs = 8000, ca?: string | Buffer): Promise<Presented | { error: string }> {
   return new Promise((resolve) => {
     let socket: TLSSocket | undefined;
@@ -33,16 +67,13 @@ export function fetchChain(ip: string, port: number, servername: string, timeout
     try {
       socket = connect({ host: ip, port, servername: isIP(servername) ? undefined : servername, rejectUnauthorized: false, ...(ca ? { ca } : {}), ALPNProtocols: ['http/1.1'] }, () => {
         clearTimeout(timer);
-        const certs: Uint8Array[] = [];
-        let c: PeerCertificate | undefined = socket!.getPeerCertificate(true);
-        const seen = new Set<string>();
-        while (c && c.raw && !seen.has(c.fingerprint256)) {
-          seen.add(c.fingerprint256);
-          certs.push(new Uint8Array(c.raw));
-          c = (c as PeerCertificate & { issuerCertificate?: PeerCertificate }).issuerCertificate;
-        }
-        const out = { certs, authorized: socket!.authorized, protocol: socket!.getProtocol() };
-        socket!.end();
+        const s = socket!;
+        const validated = issuerChain(s); // first: sentChain consumes OpenSSL's peer chain
+        const sent = sentChain(s);
+        const authorized = s.authorized;
+        const peer: PeerChains = { sent: sent.length > 0 ? sent : validated.slice(0, 1), pkix: authorized ? { verdict: 'valid', validated } : { verdict: 'invalid' } };
+        const out = { peer, authorized, protocol: s.getProtocol() };
+        s.end();
         resolve(out);
       });
       socket.on('error', (e) => {
@@ -65,14 +96,10 @@ export async function connectAndMatch(result: CheckResult, v: HostVerdict, opts:
   }
   const presented = await fetchChain(ip.data.address, result.port, result.host, opts.timeoutMs, opts.ca);
   if ('error' in presented) return { ...result, dane: 'indeterminate', daneReason: presented.error };
-  if (presented.certs.length === 0) return { ...result, dane: 'indeterminate', daneReason: 'the server presented no certificate' };
+  if (presented.peer.sent.length === 0) return { ...result, dane: 'indeterminate', daneReason: 'the server presented no certificate' };
   const records = v.tlsa.records.filter((r) => r.data.kind === 'TLSA').map((r) => r.data as TLSAData);
-  const match: DaneMatch = await matchTlsa(records, { certs: presented.certs }, {
-    host: result.host,
-    pkix: presented.authorized ? 'valid' : 'invalid',
-    now: opts.now,
-  });
-  const leaf = await parseCertificate(presented.certs[0]);
+  const match: DaneMatch = await matchTlsa(records, presented.peer, { host: result.host, now: opts.now });
+  const leaf = await parseCertificate(presented.peer.sent[0]);
   const d = daneFromMatch(match);
   return {
     ...result,

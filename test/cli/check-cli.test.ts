@@ -183,6 +183,7 @@ describe('check --connect against every catalogue site, and openssl on the same 
     const { cli, openssl } = results.get(c.id)!;
     expect(cli.dane, `${c.id}: ${String(cli.daneReason ?? '')}`).toBe(c.dane);
     if (openssl !== null) expect(openssl, `${c.id}: openssl disagrees`).toBe(cli.dane);
+    if (c.opensslDane) expect(openssl, `${c.id}: openssl's recorded verdict`).toBe(c.opensslDane);
     if (cli.dane === 'match' || cli.dane === 'mismatch') {
       expect(cli.certificate).toMatchObject({ subject: expect.any(String), issuer: expect.any(String), spkiSha256: expect.stringMatching(/^[0-9a-f]{64}$/), notAfter: expect.any(String) });
     }

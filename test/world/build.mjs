@@ -10,6 +10,7 @@ let CWD = process.cwd();
 const run = (cmd, args, opts = {}) => runRaw(cmd, args, { cwd: CWD, ...opts });
 import { ADDR, FRONT_PORT, DOH_PORT, DNS_PORT } from './lib/addresses.mjs';
 import { applyKeytrap, generatedRecords, keytrapRecords, ldnsSignArgs } from './limits.mjs';
+import { DANE_PKI, makeDanePki, sentAfterLeaf } from './lib/dane-pki.mjs';
 
 const ALG = {
   8: { name: 'RSASHA256', bits: 2048 },
@@ -69,14 +70,15 @@ async function makeCerts(runDir, catalogue, limit) {
     '-addext', 'basicConstraints=critical,CA:FALSE',
     '-addext', 'extendedKeyUsage=serverAuth',
   ];
+  await makeDanePki(run, p, keyArgs); // intermediates, DNS-only and cross-signed roots (issue #20)
   const jobs = [];
-  const mk = (name, key, issuer, names, ips) => {
+  const mk = (name, key, issuer, names, ips, sends = sentAfterLeaf({ cert: { issuer } })) => {
     const args = ['req', '-x509', ...keyArgs(key), '-nodes', '-keyout', p(`${name}.key`), '-out', p(`${name}.pem`), '-days', '20', '-subj', `/CN=${names[0]}`, ...leafExt(names, ips)];
-    if (issuer === 'ca') args.push('-CA', p('ca.pem'), '-CAkey', p('ca.key'));
+    if (issuer !== 'self') args.push('-CA', p(`${issuer}.pem`), '-CAkey', p(`${issuer}.key`));
     jobs.push(async () => {
       await run('openssl', args);
-      // the served chain: leaf (+ CA for CA-issued certificates)
-      const chain = fs.readFileSync(p(`${name}.pem`), 'utf8') + (issuer === 'ca' ? fs.readFileSync(p('ca.pem'), 'utf8') : '');
+      // the served chain: leaf, then what the case sends (the CA for CA-issued certificates)
+      const chain = [name, ...sends].map((f) => fs.readFileSync(p(`${f}.pem`), 'utf8')).join('');
       fs.writeFileSync(p(`${name}.chain.pem`), chain);
     });
   };
@@ -86,7 +88,7 @@ async function makeCerts(runDir, catalogue, limit) {
   for (const c of catalogue.cases) {
     if (!c.site) continue;
     const names = c.cert.names ?? [c.host];
-    mk(`site-${c.id}`, c.cert.key, c.cert.issuer, names);
+    mk(`site-${c.id}`, c.cert.key, c.cert.issuer, names, [], sentAfterLeaf(c));
     if (c.tlsaRecords.some((t) => t.of === 'retired')) mk(`retired-${c.id}`, c.cert.key, c.cert.issuer, names);
   }
   await mapLimit(jobs, limit, (j) => j());
@@ -183,7 +185,8 @@ export async function buildWorld({ runDir, catalogue, log = () => {} }) {
     if (!derCache.has(f)) derCache.set(f, certDers(f));
     return derCache.get(f);
   };
-  const srcFile = (c, of) => certs.p({ leaf: `site-${c.id}.pem`, ca: 'ca.pem', 'other-ca': 'other-ca.pem', retired: `retired-${c.id}.pem` }[of]);
+  const srcFile = (c, of) =>
+    certs.p({ leaf: `site-${c.id}.pem`, ca: 'ca.pem', 'other-ca': 'other-ca.pem', retired: `retired-${c.id}.pem` }[of] ?? (DANE_PKI.includes(of) ? `${of}.pem` : undefined));
   const needed = new Set([certs.p('bench-unrelated.pem')]);
   for (const c of catalogue.cases) if (c.site) for (const t of c.tlsaRecords) needed.add(srcFile(c, t.of));
   await mapLimit([...needed], limit, (f) => ders(f));

@@ -8,8 +8,11 @@ export interface TlsaSpec {
   usage: number;
   selector: number;
   matching: number;
-  of: 'leaf' | 'ca' | 'other-ca' | 'retired';
+  /** Whose certificate; the DANE hierarchy names are in lib/dane-pki.mjs (issue #20). */
+  of: 'leaf' | 'ca' | 'other-ca' | 'retired' | DanePkiName;
 }
+/** Certificates of lib/dane-pki.mjs: intermediates, a DNS-only root, a cross-signed root. */
+export type DanePkiName = 'ca-int' | 'dns-root' | 'dns-int' | 'cross-root' | 'cross-root-by-ca' | 'cross-int';
 export interface CatalogueCase {
   id: string;
   category: string;
@@ -23,11 +26,19 @@ export interface CatalogueCase {
   dane: 'match' | 'mismatch' | 'no-tlsa' | 'insecure' | 'bogus' | 'not-applicable';
   site: boolean;
   ip?: string;
-  cert?: { key: 'ec' | 'rsa' | 'ed25519'; issuer: 'ca' | 'self'; names?: string[] };
+  cert?: {
+    key: 'ec' | 'rsa' | 'ed25519';
+    issuer: 'ca' | 'self' | 'ca-int' | 'dns-int' | 'cross-int';
+    names?: string[];
+    /** What the server sends after its leaf (default: the world CA for issuer ca, else nothing). */
+    sends?: ('ca' | DanePkiName)[];
+  };
   tlsaRecords?: TlsaSpec[];
   note?: string;
   /** Where a reference tool deliberately disagrees with the expected value: tool -> kind -> state/result. */
   referenceResults?: Record<string, { address?: Partial<CaseState>; tlsa?: Partial<CaseState>; why: string }>;
+  /** What `openssl s_client -dane_tlsa_domain … -dane_tlsa_rrdata …` concludes (recorded, held to in world and CLI tests). */
+  opensslDane?: 'match' | 'mismatch';
   /** The expectation is right but our validator does not meet it yet (test.fails in catalogue.test.ts). */
   knownCoreBug?: string;
 }

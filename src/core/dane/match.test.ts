@@ -3,7 +3,16 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { TLSAData } from '../wire/types';
-import { generateTlsa, matchTlsa, tlsaToShortString, tlsaToString, type DaneMatch, type PresentedChain } from './match';
+import {
+  generateTlsa,
+  matchTlsa as matchPeer,
+  peerChainsFromOne,
+  tlsaToShortString,
+  tlsaToString,
+  type DaneMatch,
+  type PeerChains,
+  type PkixVerdict,
+} from './match';
 
 const DIR = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
 type Fx =
@@ -16,7 +25,16 @@ type Fx =
   | 'leaf-expired'
   | 'leaf-other-name'
   | 'leaf-selfsigned'
-  | 'unrelated-ca';
+  | 'unrelated-ca'
+  // make-chain-fixtures.sh (issue #20)
+  | 'dns-root'
+  | 'dns-int'
+  | 'leaf-dns'
+  | 'cross-root'
+  | 'cross-old-root'
+  | 'cross-root-by-old'
+  | 'cross-int'
+  | 'leaf-cross';
 const cache = new Map<Fx, Uint8Array>();
 /** DER of a PEM fixture (RFC 7468). */
 function der(n: Fx): Uint8Array {
@@ -27,6 +45,13 @@ function der(n: Fx): Uint8Array {
     cache.set(n, d);
   }
   return d;
+}
+/** One chain standing for both (as sent and, when PKIX is valid, as validated): the older tests. */
+interface PresentedChain {
+  certs: Uint8Array[];
+}
+function matchTlsa(records: TLSAData[], c: PresentedChain, o: { host: string; pkix: PkixVerdict; now?: Date }): Promise<DaneMatch> {
+  return matchPeer(records, peerChainsFromOne(c?.certs, o?.pkix), o);
 }
 const chain = (...names: (Fx | Uint8Array)[]): PresentedChain => ({ certs: names.map((n) => (typeof n === 'string' ? der(n) : n)) });
 const tlsa = (n: Fx, u: number, s: number, m: number) => generateTlsa(der(n), u, s, m);
@@ -137,7 +162,8 @@ describe('trust anchor not sent by the server (RFC 7671 §5.2.3)', () => {
   });
   it('a digest of an unsent TA cannot match', async () => {
     expectMismatch(await matchTlsa([await tlsa('root', 2, 1, 1)], chain('leaf-ec', 'int'), opts));
-    expectMismatch(await matchTlsa([await tlsa('root', 2, 0, 0)], chain('leaf-ec', 'int'), opts));
+    expectMismatch(await matchTlsa([await tlsa('root', 2, 0, 1)], chain('leaf-ec', 'int'), opts));
+    expectMismatch(await matchTlsa([await tlsa('root', 2, 0, 2)], chain('leaf-ec', 'int'), opts));
   });
   it('a key that signed nothing in the chain does not match', async () => {
     expectMismatch(await matchTlsa([await tlsa('unrelated-ca', 2, 1, 0)], chain('leaf-ec', 'int'), opts));
@@ -152,6 +178,130 @@ describe('trust anchor not sent by the server (RFC 7671 §5.2.3)', () => {
     expectMatch(m, 1);
     expect(m.taNotInChain).toBe(true);
     expectMismatch(await matchTlsa([r], chain('leaf-ec', 'int'), { host: HOST, pkix: 'invalid' }), /PKIX/);
+  });
+});
+
+describe('DANE-TA "2 0 0": the whole trust-anchor certificate in DNS, not sent (RFC 7671 §5.2.2)', () => {
+  const opts = { host: HOST, pkix: 'invalid' } as const; // an anchor only in DNS: no PKIX path
+  it('a root only in DNS: the server sends leaf + intermediate', async () => {
+    const m = await matchTlsa([await tlsa('dns-root', 2, 0, 0)], chain('leaf-dns', 'dns-int'), opts);
+    expectMatch(m, 1);
+    expect(m).toMatchObject({ taNotInChain: true, chain: 'sent', usage: 2 });
+  });
+  it('an intermediate only in DNS: the server sends the leaf alone', async () => {
+    const m = await matchTlsa([await tlsa('dns-int', 2, 0, 0)], chain('leaf-dns'), opts);
+    expectMatch(m, 0);
+    expect(m.taNotInChain).toBe(true);
+  });
+  it('the same root sent by the server matches as before (the certificate itself is in the chain)', async () => {
+    const m = await matchTlsa([await tlsa('dns-root', 2, 0, 0)], chain('leaf-dns', 'dns-int', 'dns-root'), opts);
+    expectMatch(m, 2);
+    expect(m.taNotInChain).toBeUndefined();
+  });
+  it('digests of the unsent anchor cannot give its key: 2 0 1 and 2 0 2 do not match', async () => {
+    expectMismatch(await matchTlsa([await tlsa('dns-root', 2, 0, 1)], chain('leaf-dns', 'dns-int'), opts), /no certificate in the chain matches/);
+    expectMismatch(await matchTlsa([await tlsa('dns-root', 2, 0, 2)], chain('leaf-dns', 'dns-int'), opts));
+  });
+  it('a root from DNS does not bridge a missing intermediate', async () => {
+    expectMismatch(await matchTlsa([await tlsa('dns-root', 2, 0, 0)], chain('leaf-dns'), opts), /does not verify any certificate/);
+  });
+  it('an unrelated CA certificate in DNS does not match; nor one whose key signed under another name', async () => {
+    expectMismatch(await matchTlsa([await tlsa('unrelated-ca', 2, 0, 0)], chain('leaf-dns', 'dns-int'), opts));
+    expectMismatch(await matchTlsa([await tlsa('root', 2, 0, 0)], chain('leaf-dns', 'dns-int'), opts));
+  });
+  it('certificates below the anchor from DNS are date-checked', async () => {
+    const r = await tlsa('dns-root', 2, 0, 0);
+    expectMismatch(await matchTlsa([r], chain('leaf-dns', 'dns-int'), { ...opts, now: new Date('2050-01-01T00:00:00Z') }), /expired/);
+  });
+  it('the name check still applies', async () => {
+    const m = await matchTlsa([await tlsa('dns-root', 2, 0, 0)], chain('leaf-dns', 'dns-int'), { host: 'other.dane.test', pkix: 'valid' });
+    expectMismatch(m, /not valid for other\.dane\.test/);
+  });
+  it('a leaf certificate in a "2 0 0" record is no anchor (DANE-TA never matches the leaf; a non-CA issues nothing)', async () => {
+    expectMismatch(await matchTlsa([await tlsa('leaf-selfsigned', 2, 0, 0)], chain('leaf-selfsigned'), opts), /not a CA/);
+    expectMismatch(await matchTlsa([await tlsa('leaf-dns', 2, 0, 0)], chain('leaf-dns', 'dns-int'), opts), /not a CA/);
+  });
+  it('"2 0 0" data that is not a certificate is a reasoned mismatch', async () => {
+    expectMismatch(await matchTlsa([rec(2, 0, 0, new Uint8Array([0x30, 3, 1, 2, 3]))], chain('leaf-dns', 'dns-int'), opts), /not a valid certificate/);
+  });
+  it('a certificate from DNS never completes a PKIX chain: "0 0 0" of a root PKIX did not validate', async () => {
+    const peer: PeerChains = { sent: chain('leaf-dns', 'dns-int').certs, pkix: { verdict: 'valid', validated: chain('leaf-dns', 'dns-int').certs } };
+    expectMismatch(await matchPeer([await tlsa('dns-root', 0, 0, 0)], peer, { host: HOST }), /no certificate in the chain matches/);
+    expectMatch(await matchPeer([await tlsa('dns-root', 2, 0, 0)], peer, { host: HOST }), 1);
+  });
+});
+
+describe('cross-certified chain: leaf → intermediate → cross-certificate of the root', () => {
+  const opts = { host: HOST, pkix: 'unknown' } as const;
+  it('"2 0 0" of the self-signed root while the server sends the cross-certificate', async () => {
+    const m = await matchTlsa([await tlsa('cross-root', 2, 0, 0)], chain('leaf-cross', 'cross-int', 'cross-root-by-old'), opts);
+    expectMatch(m, 1);
+    expect(m.taNotInChain).toBe(true);
+  });
+  it('the same record whichever form the server sends: self-signed root, cross-certificate, or neither', async () => {
+    const r = await tlsa('cross-root', 2, 0, 0);
+    expectMatch(await matchTlsa([r], chain('leaf-cross', 'cross-int', 'cross-root'), opts), 2);
+    expectMatch(await matchTlsa([r], chain('leaf-cross', 'cross-root-by-old', 'cross-int'), opts), 2);
+    expectMatch(await matchTlsa([r], chain('leaf-cross', 'cross-int'), opts), 1);
+    // and "2 0 0" of the cross-certificate anchors the same key (found by key: #1 is what it signed)
+    const m = await matchTlsa([await tlsa('cross-root-by-old', 2, 0, 0)], chain('leaf-cross', 'cross-int', 'cross-root'), opts);
+    expectMatch(m, 1);
+    expect(m.taNotInChain).toBe(true);
+  });
+  it('a key or SPKI digest record matches either form; a certificate digest only the form it names', async () => {
+    const c = chain('leaf-cross', 'cross-int', 'cross-root-by-old');
+    expectMatch(await matchTlsa([await tlsa('cross-root', 2, 1, 1)], c, opts), 2);
+    expectMatch(await matchTlsa([await tlsa('cross-root', 2, 1, 0)], c, opts), 2);
+    expectMismatch(await matchTlsa([await tlsa('cross-root', 2, 0, 1)], c, opts));
+    expectMatch(await matchTlsa([await tlsa('cross-root-by-old', 2, 0, 1)], c, opts), 2);
+  });
+  it('the old root that cross-signed is a trust anchor of its own only when named', async () => {
+    const c = chain('leaf-cross', 'cross-int', 'cross-root-by-old');
+    expectMatch(await matchTlsa([await tlsa('cross-old-root', 2, 0, 0)], c, opts), 2);
+    expectMismatch(await matchTlsa([await tlsa('cross-old-root', 2, 0, 0)], chain('leaf-cross', 'cross-int', 'cross-root'), opts));
+  });
+});
+
+describe('which chain each usage sees: PKIX usages the validated chain, DANE usages the chain as sent', () => {
+  // The server sends leaf + intermediate; the client's PKIX built leaf → int → root (trust store).
+  const sent = () => chain('leaf-ec', 'int').certs;
+  const validated = () => chain('leaf-ec', 'int', 'root').certs;
+  const valid = (): PeerChains => ({ sent: sent(), pkix: { verdict: 'valid', validated: validated() } });
+  it('"0 0 1" of a root the server does not send matches the validated chain', async () => {
+    const m = await matchPeer([await tlsa('root', 0, 0, 1)], valid(), { host: HOST });
+    expectMatch(m, 2);
+    expect(m).toMatchObject({ chain: 'validated', usage: 0 });
+    expect(m.pkixUnverified).toBeUndefined();
+  });
+  it('the same root as "2 0 1" does not: DANE-TA looks only at what the server sent', async () => {
+    expectMismatch(await matchPeer([await tlsa('root', 2, 0, 1)], valid(), { host: HOST }), /no certificate in the chain matches/);
+  });
+  it('without a PKIX success there is no validated chain: "0 0 1" of the unsent root does not match', async () => {
+    expectMismatch(await matchPeer([await tlsa('root', 0, 0, 1)], { sent: sent(), pkix: { verdict: 'invalid' } }, { host: HOST }), /PKIX|no certificate/);
+    expectMismatch(await matchPeer([await tlsa('root', 0, 0, 1)], { sent: sent(), pkix: { verdict: 'unknown' } }, { host: HOST }), /no certificate in the chain matches/);
+  });
+  it('PKIX-EE matches the leaf of the validated chain; DANE-EE the leaf as sent', async () => {
+    expectMatch(await matchPeer([await tlsa('leaf-ec', 1, 1, 1)], valid(), { host: HOST }), 0);
+    const ee = await matchPeer([await tlsa('leaf-ec', 3, 1, 1)], valid(), { host: HOST });
+    expectMatch(ee, 0);
+    expect(ee.chain).toBe('sent');
+  });
+  it('a validated chain that does not start with the sent leaf is not used', async () => {
+    const peer: PeerChains = { sent: sent(), pkix: { verdict: 'valid', validated: chain('leaf-rsa', 'int', 'root').certs } };
+    expectMismatch(await matchPeer([await tlsa('root', 0, 0, 1)], peer, { host: HOST }), /does not start with the leaf/);
+    const empty: PeerChains = { sent: sent(), pkix: { verdict: 'valid', validated: [] } };
+    expectMismatch(await matchPeer([await tlsa('leaf-ec', 1, 1, 1)], empty, { host: HOST }), /validated chain is empty/);
+  });
+  it('malformed peer input never throws', async () => {
+    const r = await tlsa('root', 0, 0, 1);
+    const bad = [
+      { sent: sent(), pkix: null },
+      { sent: sent(), pkix: { verdict: 'valid' } },
+      { sent: sent(), pkix: { verdict: 'valid', validated: 'x' } },
+      { sent: sent(), pkix: { verdict: 'valid', validated: [null, 5] } },
+    ] as unknown as PeerChains[];
+    for (const p of bad) expect((await matchPeer([r], p, { host: HOST })).state).toBe('mismatch');
+    expect((await matchPeer([r], { sent: null, pkix: { verdict: 'unknown' } } as unknown as PeerChains, { host: HOST })).state).toBe('error');
   });
 });
 

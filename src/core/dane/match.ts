@@ -3,17 +3,32 @@
  * validated) TLSA RRset? RFC 6698 §2.1 (fields), RFC 7671 (updated semantics), RFC 7218
  * (acronyms). Pure TypeScript; the only platform API is `crypto.subtle`.
  *
+ * Which chain each usage is matched against (`PeerChains`):
+ *   usages 2, 3 (DANE-TA, DANE-EE)  the chain AS SENT by the server (`sent`): DANE does not depend
+ *              on any client trust store, so only what the server sent (plus, for DANE-TA, a trust
+ *              anchor carried whole in the TLSA record) may form the path (RFC 7671 §5.1, §5.2).
+ *   usages 0, 1 (PKIX-TA, PKIX-EE)  the chain AS VALIDATED by the platform's PKIX (`pkix.validated`,
+ *              present when the verdict is 'valid'): a PKIX-TA record may name a root that only the
+ *              client's trust store holds and the server rightly did not send (RFC 7671 §5.4,
+ *              RFC 6698 §2.1.1). With verdict 'unknown' there is no validated chain: the chain as
+ *              sent is used and a match is flagged `pkixUnverified`.
+ *
  * Per usage (RFC 6698 §2.1.1 as updated by RFC 7671 §5):
  *   3 DANE-EE  the leaf matches; no PKIX, no name check, validity dates ignored (RFC 7671 §5.1).
  *   2 DANE-TA  a non-leaf certificate of the chain matches and the leaf chains up to it with
- *              valid signatures, or (selector 1, matching type 0 only) the record's public key
- *              verifies the topmost certificate when the TA itself was not sent
- *              (RFC 7671 §5.2.2, §5.2.3); the leaf must match the host name (RFC 7671 §5.2,
+ *              valid signatures, or the record carries the trust anchor itself and its public key
+ *              verifies a certificate reachable from the leaf although the server did not send the
+ *              anchor (RFC 7671 §5.2.2, §5.2.3): "2 1 0" (the key) or "2 0 0" (the whole
+ *              certificate; its subject must also name-chain, RFC 5280 §6.1.3 (a)(4)). Because the
+ *              anchor is a key, a cross-certificate of the same subject and key sent in its place
+ *              verifies just the same. The leaf must match the host name (RFC 7671 §5.2,
  *              RFC 6125); certificates below the TA must be within their validity dates
  *              (RFC 5280 §6.1.3 (a)(2); the TA's own dates are not checked, it is an anchor).
  *   1 PKIX-EE  the leaf matches and the caller's PKIX verdict is 'valid' (RFC 7671 §5.3).
- *   0 PKIX-TA  like DANE-TA for locating the CA, plus the PKIX verdict (RFC 7671 §5.4).
- * With PKIX verdict 'unknown' a PKIX usage match is reported with `pkixUnverified: true`.
+ *   0 PKIX-TA  like DANE-TA for locating the CA in the validated chain, plus the PKIX verdict
+ *              (RFC 7671 §5.4). A certificate from DNS ("0 0 0") never completes a PKIX chain: it
+ *              must be one of the certificates PKIX validated.
+ * Deliberate: no name check for DANE-EE (RFC 7671 §5.1), even where other implementations do one.
  *
  * The RRset matches when any usable record matches; unusable records are ignored and a set
  * with only unusable records is 'no-usable-tlsa' (RFC 7671 §4.1, see usable.ts).
@@ -38,12 +53,36 @@ import type { PublicKey } from '@peculiar/x509';
 
 export { parseCertificate, type CertInfo } from './cert';
 
-export interface PresentedChain {
-  /** DER certificates, leaf first, in the order the server sent them. */
-  certs: Uint8Array[];
+export type PkixVerdict = 'valid' | 'invalid' | 'unknown';
+
+/** The platform's PKIX verdict for the connection and host name, with the chain it validated. */
+export type PkixResult =
+  /** `validated`: DER, leaf first, up to (and normally including) the trust-store root that PKIX chose. */
+  | { verdict: 'valid'; validated: Uint8Array[] }
+  | { verdict: 'invalid' }
+  | { verdict: 'unknown' };
+
+/**
+ * What the matcher is given about the TLS peer: both chains, explicitly (see the header for which
+ * usage uses which). Every caller (the CLI's `--connect`, the Firefox background, a native helper)
+ * fills this the same way.
+ */
+export interface PeerChains {
+  /** DER certificates, leaf first, exactly as the server sent them (TLS Certificate message, RFC 8446 §4.4.2). */
+  sent: Uint8Array[];
+  pkix: PkixResult;
 }
 
-export type PkixVerdict = 'valid' | 'invalid' | 'unknown';
+/**
+ * For platforms that expose one chain only: Firefox's `webRequest.getSecurityInfo` gives the chain
+ * its PKIX built (`succeededCertChain`) when PKIX succeeded, else only the server's leaf. The one
+ * chain stands for both. When PKIX succeeded, DANE usages are then matched against the built chain
+ * (whose signatures the matcher still verifies itself): it may hold a trust-store root the server
+ * did not send, which a DANE-TA record of that root then matches where `check --connect` would not.
+ */
+export function peerChainsFromOne(certs: Uint8Array[], verdict: PkixVerdict): PeerChains {
+  return { sent: certs, pkix: verdict === 'valid' ? { verdict, validated: certs } : { verdict } };
+}
 
 export type DaneMatch =
   | {
@@ -60,8 +99,13 @@ export type DaneMatch =
       usage: number;
       /** PKIX usage (0/1) matched but the caller could not tell whether PKIX validation passed. */
       pkixUnverified?: boolean;
-      /** TA usage matched through a "x 1 0" public key that the server did not send (RFC 7671 §5.2.3). */
+      /**
+       * TA usage matched through a trust anchor the record carries ("x 1 0" key, or "2 0 0" whole
+       * certificate) that the server did not send (RFC 7671 §5.2.2, §5.2.3).
+       */
       taNotInChain?: boolean;
+      /** Which chain the record was matched against: usages 2/3 'sent', usages 0/1 'validated' (or 'sent' when PKIX is unknown). */
+      chain: 'sent' | 'validated';
     }
   | {
       state: 'mismatch';
@@ -76,8 +120,6 @@ export type DaneMatch =
 export interface MatchOptions {
   /** Reference identifier (the host the user connected to), A-label form. */
   host: string;
-  /** The PKIX verdict of the browser (or Node) for this chain and host. */
-  pkix: PkixVerdict;
   /** Time for the validity checks of DANE-TA chains; default: now. */
   now?: Date;
 }
@@ -142,14 +184,26 @@ export async function generateTlsa(der: Uint8Array, usage: number, selector: num
 class Ctx {
   private digests = new Map<string, Promise<Uint8Array | null>>();
   private sigs = new Map<string, boolean>();
-  private sigChecks = 0;
-  budgetExhausted = false;
+  private recordCerts = new Map<string, Promise<ParsedCert | null>>();
 
   constructor(
     readonly certs: (ParsedCert | null)[],
     readonly host: string,
     readonly now: Date,
+    /** Shared by the contexts of one matchTlsa call (chain as sent, chain as validated). */
+    readonly budget: { sigChecks: number; exhausted: boolean },
   ) {}
+
+  /** Parse the certificate a "2 0 0" record carries (once per call and record data). */
+  certificateFromRecord(data: Uint8Array): Promise<ParsedCert | null> {
+    const k = toHex(data);
+    let c = this.recordCerts.get(k);
+    if (!c) {
+      c = loadCertificate(data);
+      this.recordCerts.set(k, c);
+    }
+    return c;
+  }
 
   /** Does certificate `i` match the record's selector/matching type/data? */
   async certMatches(i: number, r: TLSAData): Promise<boolean> {
@@ -172,11 +226,11 @@ class Ctx {
     const k = `${childIndex}<${cacheKey}`;
     const hit = this.sigs.get(k);
     if (hit !== undefined) return hit;
-    if (this.sigChecks >= MAX_SIGNATURE_CHECKS) {
-      this.budgetExhausted = true;
+    if (this.budget.sigChecks >= MAX_SIGNATURE_CHECKS) {
+      this.budget.exhausted = true;
       return false;
     }
-    this.sigChecks++;
+    this.budget.sigChecks++;
     const ok = await signedBy(child, key);
     this.sigs.set(k, ok);
     return ok;
@@ -261,25 +315,62 @@ async function matchTrustAnchor(ctx: Ctx, r: TLSAData, checkDates: boolean): Pro
     }
     return { ok: true, certIndex: t };
   }
-  // 2. "x 1 0": the record carries the TA public key itself, which need not be in the chain
-  //    (RFC 7671 §5.2.3). It must verify the signature of a certificate reachable from the leaf.
-  if (r.selector === 1 && r.matchingType === 0) {
-    const key = parseSpki(r.data);
-    if (!key) {
-      reasons.push('the record data is not a valid SubjectPublicKeyInfo');
-    } else {
-      const keyId = `tlsa:${toHex(r.data)}`;
-      const path = await ctx.findPath(async (i) => ctx.verify(i, keyId, key));
-      if (path) {
-        const top = path[path.length - 1];
-        const bad = checkDates ? ctx.expiredOn(path, false) : null;
-        if (bad === null) return { ok: true, certIndex: top, taNotInChain: true };
-        reasons.push(`certificate #${bad} below the trust anchor key is expired or not yet valid`);
+  // 2. The record carries the trust anchor itself, which the server need not send (RFC 7671
+  //    §5.2.2, §5.2.3): "x 1 0" (its public key) or, for DANE-TA only, "2 0 0" (its whole
+  //    certificate). Its key must verify the signature of a certificate reachable from the leaf.
+  //    A certificate from DNS never completes a PKIX chain: no "0 0 0" here (RFC 7671 §5.4).
+  const anchor = await anchorFromRecord(ctx, r, reasons);
+  if (anchor) {
+    const path = await ctx.findPath(async (i, p) => {
+      const c = ctx.certs[i];
+      if (!c) return false;
+      if (anchor.cert) {
+        // A certificate anchor also name-chains (RFC 5280 §6.1.3 (a)(4)) and bounds the path
+        // below it by its pathLenConstraint (§6.1.4 (l)); DANE-TA never matches the leaf itself.
+        if (bytesEqual(anchor.cert.der, c.der)) return false;
+        if (c.x509.issuer !== anchor.cert.x509.subject) return false;
+        if (anchor.cert.pathLength !== undefined && p.length - 1 > anchor.cert.pathLength) return false;
       }
+      return ctx.verify(i, anchor.id, anchor.key);
+    });
+    if (path) {
+      const top = path[path.length - 1];
+      const bad = checkDates ? ctx.expiredOn(path, false) : null;
+      if (bad === null) return { ok: true, certIndex: top, taNotInChain: true };
+      reasons.push(`certificate #${bad} below the trust anchor ${anchor.what} is expired or not yet valid`);
+    } else {
+      reasons.push(`the ${anchor.what} does not verify any certificate of the chain`);
     }
   }
   if (reasons.length === 0) reasons.push('no certificate in the chain matches');
   return { ok: false, reason: reasons.join(', ') };
+}
+
+/** The trust anchor a record carries whole: "x 1 0" (key) or "2 0 0" (certificate); else null. */
+async function anchorFromRecord(
+  ctx: Ctx,
+  r: TLSAData,
+  reasons: string[],
+): Promise<{ key: PublicKey; id: string; what: string; cert?: ParsedCert } | null> {
+  if (r.matchingType !== 0) return null;
+  const id = `tlsa:${r.selector}:${toHex(r.data)}`;
+  if (r.selector === 1) {
+    const key = parseSpki(r.data);
+    if (!key) reasons.push('the record data is not a valid SubjectPublicKeyInfo');
+    return key ? { key, id, what: 'key from the record' } : null;
+  }
+  if (r.usage !== 2) return null;
+  const cert = await ctx.certificateFromRecord(r.data);
+  if (!cert) {
+    reasons.push('the record data is not a valid certificate');
+    return null;
+  }
+  if (cert.isCA === false) {
+    // Like a sent certificate: one that says it is not a CA cannot issue anything (RFC 5280 §4.2.1.9).
+    reasons.push('the certificate in the record is not a CA (basicConstraints cA false)');
+    return null;
+  }
+  return { key: cert.x509.publicKey, id, what: 'certificate from the record', cert };
 }
 
 /** The PKIX usages also need the caller's PKIX verdict (RFC 7671 §5.3, §5.4). */
@@ -290,6 +381,7 @@ function pkixGate(pkix: PkixVerdict, usage: number, matched: Outcome & { ok: tru
   return pkix === 'unknown' ? { ...matched, pkixUnverified: true } : matched;
 }
 
+/** One record against one chain (the caller picks the chain for the usage). */
 async function evaluate(ctx: Ctx, r: TLSAData, pkix: PkixVerdict): Promise<Outcome> {
   const leaf = ctx.certs[0] as ParsedCert; // checked by the caller
   switch (r.usage) {
@@ -332,18 +424,33 @@ function normaliseHost(h: unknown): string {
 }
 
 /**
- * Match a TLSA RRset against the chain the server presented. Never throws.
+ * Match a TLSA RRset against the peer's chains: usages 2/3 against the chain as sent, usages 0/1
+ * against the chain as PKIX validated (see the header). Never throws.
  */
-export async function matchTlsa(records: TLSAData[], chain: PresentedChain, opts: MatchOptions): Promise<DaneMatch> {
+export async function matchTlsa(records: TLSAData[], peer: PeerChains, opts: MatchOptions): Promise<DaneMatch> {
   try {
-    return await matchTlsaInner(records, chain, opts);
+    return await matchTlsaInner(records, peer, opts);
   } catch (e) {
     // Defensive: nothing below is expected to throw.
     return { state: 'error', reason: `internal error: ${e instanceof Error ? e.message : String(e)}` };
   }
 }
 
-async function matchTlsaInner(records: TLSAData[], chain: PresentedChain, opts: MatchOptions): Promise<DaneMatch> {
+/** Parse at most MAX_CHAIN_CERTS certificates of a chain (unparseable ones become null). */
+async function loadChain(raw: unknown): Promise<{ certs: (ParsedCert | null)[]; total: number }> {
+  const list = Array.isArray(raw) ? (raw as unknown[]) : [];
+  const certs = await Promise.all(list.slice(0, MAX_CHAIN_CERTS).map((der) => (der instanceof Uint8Array ? loadCertificate(der) : null)));
+  return { certs, total: list.length };
+}
+
+function pkixOf(peer: PeerChains | null | undefined): { verdict: PkixVerdict; validated: unknown } {
+  const p = peer?.pkix;
+  if (p?.verdict === 'valid') return { verdict: 'valid', validated: p.validated };
+  if (p?.verdict === 'invalid') return { verdict: 'invalid', validated: null };
+  return { verdict: 'unknown', validated: null };
+}
+
+async function matchTlsaInner(records: TLSAData[], peer: PeerChains, opts: MatchOptions): Promise<DaneMatch> {
   const { usable, unusable } = splitUsable(records);
   if (usable.length === 0) {
     if (unusable.length === 0) return { state: 'no-usable-tlsa', reason: 'no TLSA records' };
@@ -351,21 +458,36 @@ async function matchTlsaInner(records: TLSAData[], chain: PresentedChain, opts: 
     return { state: 'no-usable-tlsa', reason: `all ${unusable.length} TLSA records are unusable (RFC 7671 §4.1): ${why}` };
   }
 
-  const raw = chain && Array.isArray(chain.certs) ? chain.certs : [];
-  if (raw.length === 0) return { state: 'error', reason: 'the server presented no certificates' };
-  const considered = raw.slice(0, MAX_CHAIN_CERTS);
-  const certs = await Promise.all(considered.map((der) => loadCertificate(der)));
+  const sent = await loadChain(peer?.sent);
+  if (sent.total === 0) return { state: 'error', reason: 'the server presented no certificates' };
+  const certs = sent.certs;
   if (!certs[0]) return { state: 'error', reason: 'the leaf certificate (#0) cannot be parsed' };
   const skipped = certs.flatMap((c, i) => (c ? [] : [i]));
 
   const now = opts?.now instanceof Date && Number.isFinite(opts.now.getTime()) ? opts.now : new Date();
-  const pkix: PkixVerdict = opts?.pkix === 'valid' || opts?.pkix === 'invalid' ? opts.pkix : 'unknown';
-  const ctx = new Ctx(certs, normaliseHost(opts?.host), now);
+  const host = normaliseHost(opts?.host);
+  const budget = { sigChecks: 0, exhausted: false };
+  const ctx = new Ctx(certs, host, now, budget);
+  const pkix = pkixOf(peer);
+
+  // The chain PKIX validated, for usages 0 and 1; it must start with the leaf the server sent.
+  let validated: Ctx | { unusable: string } | null = null;
+  const validatedCtx = async (): Promise<Ctx | { unusable: string }> => {
+    if (validated) return validated;
+    const v = await loadChain(pkix.validated);
+    if (v.total === 0 || !v.certs[0]) validated = { unusable: 'the PKIX-validated chain is empty or its leaf cannot be parsed' };
+    else if (!bytesEqual(v.certs[0].der, certs[0]!.der)) validated = { unusable: 'the PKIX-validated chain does not start with the leaf the server sent' };
+    else validated = new Ctx(v.certs, host, now, budget);
+    return validated;
+  };
 
   let unverified: DaneMatch | null = null;
   const failures: string[] = [];
   for (const { record, index } of usable) {
-    const o = await evaluate(ctx, record, pkix);
+    const pkixUsage = record.usage === 0 || record.usage === 1;
+    const which: 'sent' | 'validated' = pkixUsage && pkix.verdict === 'valid' ? 'validated' : 'sent';
+    const on = which === 'validated' ? await validatedCtx() : ctx;
+    const o: Outcome = on instanceof Ctx ? await evaluate(on, record, pkix.verdict) : { ok: false, reason: on.unusable };
     if (o.ok) {
       const m: DaneMatch = {
         state: 'match',
@@ -373,6 +495,7 @@ async function matchTlsaInner(records: TLSAData[], chain: PresentedChain, opts: 
         recordIndex: index,
         certIndex: o.certIndex,
         usage: record.usage,
+        chain: which,
         ...(o.pkixUnverified ? { pkixUnverified: true } : {}),
         ...(o.taNotInChain ? { taNotInChain: true } : {}),
       };
@@ -387,9 +510,9 @@ async function matchTlsaInner(records: TLSAData[], chain: PresentedChain, opts: 
 
   const notes: string[] = [];
   if (skipped.length) notes.push(`unparseable certificate(s) skipped: ${skipped.map((i) => `#${i}`).join(', ')}`);
-  if (raw.length > MAX_CHAIN_CERTS) notes.push(`only the first ${MAX_CHAIN_CERTS} of ${raw.length} certificates considered`);
+  if (sent.total > MAX_CHAIN_CERTS) notes.push(`only the first ${MAX_CHAIN_CERTS} of ${sent.total} certificates considered`);
   if (unusable.length) notes.push(`${unusable.length} unusable record(s) ignored`);
-  if (ctx.budgetExhausted) notes.push(`signature check limit (${MAX_SIGNATURE_CHECKS}) reached`);
+  if (budget.exhausted) notes.push(`signature check limit (${MAX_SIGNATURE_CHECKS}) reached`);
   return {
     state: 'mismatch',
     expected: usable.map((u) => tlsaToShortString(u.record)),
