@@ -6,12 +6,12 @@
  * 3 when the resolver could not be reached at all.
  */
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { parseNegativeAnchors, parseTrustAnchors, BUILTIN_ANCHORS, type TrustAnchor } from '../core/dnssec/anchors';
 import { toCheckResult, validateHost, type CheckResult } from '../core/check';
-import { Validator } from '../core/dnssec/validator';
-import { DohClient, validateDohUrl, type DohResult } from '../core/transport/doh';
-import { httpsFetch } from './https-fetch';
+import type { Validator } from '../core/dnssec/validator';
+import { validateDohUrl } from '../core/transport/doh';
+import { answered, cliValidator } from './resolver';
 import { parseName } from '../core/wire/name';
 import { rdataToString, typeFromString, typeToString } from '../core/wire/present';
 import type { LookupResult } from '../core/dnssec/result';
@@ -20,11 +20,12 @@ import { checkMail, type MailResult } from '../core/mail';
 
 export const DEFAULT_RESOLVER = 'https://cloudflare-dns.com/dns-query';
 
-const USAGE =
+export const USAGE =
   'usage: check <host> [--type <TYPE>] [--port 443] [--resolver <DoH URL>] [--trust-anchor <file>] [--negative-anchor <domain>]... [--now <ISO time>] [--json] [--connect]\n' +
-  '       check --mx <domain> [--resolver <DoH URL>] [--trust-anchor <file>] [--negative-anchor <domain>]... [--now <ISO time>] [--json]';
+  '       check --mx <domain> [--resolver <DoH URL>] [--trust-anchor <file>] [--negative-anchor <domain>]... [--now <ISO time>] [--json]\n' +
+  '       check --batch <file|-> [--mx] [--jobs <n>] [--resume <jsonl>] [--report <file.html>] [options of a single check]: JSON Lines, one object per input line';
 
-class UsageError extends Error {}
+export class UsageError extends Error {}
 
 export interface CliIO {
   out: (s: string) => void;
@@ -32,6 +33,8 @@ export interface CliIO {
 }
 
 export async function main(argv: string[], io: CliIO = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) }): Promise<number> {
+  // `check --batch <file>`: many names, JSON Lines (src/cli/batch.ts); its own flags are parsed there.
+  if (argv.some((a) => a === '--batch' || a.startsWith('--batch='))) return (await import('./batch')).runBatch(argv, io);
   let opts;
   try {
     opts = parseCli(argv);
@@ -41,57 +44,55 @@ export async function main(argv: string[], io: CliIO = { out: (s) => process.std
   }
   let anyAnswer = false;
   let lastError = '';
-  const fetch = httpsFetch();
-  const doh = new DohClient({ urls: [opts.resolver], method: opts.method, fetch });
-  const resolver = {
-    async query(name: string, type: number): Promise<DohResult> {
-      const r = await doh.query(name, type);
-      if (r.ok || r.error.kind === 'malformed') anyAnswer = true;
-      else lastError = r.error.message;
-      return r;
-    },
-  };
-  const now = opts.now;
-  const validator = new Validator({ resolver, anchors: opts.anchors, negativeAnchors: opts.negativeAnchors, now: now ? () => now : undefined });
-  const started = performance.now();
-  if (opts.mx) {
-    // `check --mx <domain>`: MX hosts, their address state and _25._tcp TLSA (RFC 7672, issue #9).
-    const r = await checkMail(validator, opts.host);
-    fetch.close();
-    if (!anyAnswer) {
-      io.err(`check: resolver ${opts.resolver} unreachable: ${lastError}\n`);
-      return 3;
-    }
-    r.elapsedMs = Math.round(performance.now() - started);
-    io.out(opts.json ? JSON.stringify(r, null, 2) + '\n' : humanMail(r, process.stdout.isTTY === true));
-    return 0;
-  }
-  if (opts.type !== undefined) {
-    // `check --type <TYPE> <name>`: one validated lookup of any type, like delv (issue #10).
-    const r = await validator.lookup(opts.host, opts.type);
-    fetch.close();
-    if (!anyAnswer) {
-      io.err(`check: resolver ${opts.resolver} unreachable: ${lastError}\n`);
-      return 3;
-    }
-    const out = lookupJson(r, performance.now() - started);
-    io.out(opts.json ? JSON.stringify(out, null, 2) + '\n' : humanLookup(out, process.stdout.isTTY === true));
-    return 0;
-  }
-  const verdict = await validateHost(validator, opts.host, opts.port);
+  const { validator, fetch } = cliValidator(opts, (r) => {
+    if (answered(r)) anyAnswer = true;
+    else if (!r.ok) lastError = r.error.message;
+  });
+  const one = await checkOne(opts, validator);
   fetch.close();
   if (!anyAnswer) {
     io.err(`check: resolver ${opts.resolver} unreachable: ${lastError}\n`);
     return 3;
   }
-  let result = toCheckResult(opts.hostText, opts.port, verdict, performance.now() - started);
-  if (opts.connect) result = await connectAndMatch(result, verdict, { now: now ? new Date(now) : undefined });
-  result.elapsedMs = Math.round(performance.now() - started);
-  io.out(opts.json ? JSON.stringify(result, null, 2) + '\n' : human(result, process.stdout.isTTY === true));
+  const tty = process.stdout.isTTY === true;
+  if (opts.json) io.out(JSON.stringify(one.result, null, 2) + '\n');
+  else io.out(one.kind === 'mail' ? humanMail(one.result, tty) : one.kind === 'lookup' ? humanLookup(one.result, tty) : human(one.result, tty));
   return 0;
 }
 
-interface CliOptions {
+/** What one check gives, by kind: `--mx` → mail, `--type` → lookup, else a host check. */
+export type OneResult =
+  | { kind: 'mail'; result: MailResult }
+  | { kind: 'lookup'; result: ReturnType<typeof lookupJson> }
+  | { kind: 'host'; result: CheckResult };
+
+/**
+ * One check of one name with the given options: the JSON object `check --json` prints. The single
+ * check and every line of `check --batch` go through here, so a flag added to a check (e.g. a
+ * `--connect` for `--mx`) works in a batch too.
+ */
+export async function checkOne(opts: CliOptions, validator: Validator): Promise<OneResult> {
+  const started = performance.now();
+  if (opts.mx) {
+    // `check --mx <domain>`: MX hosts, their address state and _25._tcp TLSA (RFC 7672, issue #9).
+    const r = await checkMail(validator, opts.host);
+    r.elapsedMs = Math.round(performance.now() - started);
+    return { kind: 'mail', result: r };
+  }
+  if (opts.type !== undefined) {
+    // `check --type <TYPE> <name>`: one validated lookup of any type, like delv (issue #10).
+    const r = await validator.lookup(opts.host, opts.type);
+    return { kind: 'lookup', result: lookupJson(r, performance.now() - started) };
+  }
+  const verdict = await validateHost(validator, opts.host, opts.port);
+  let result = toCheckResult(opts.hostText, opts.port, verdict, performance.now() - started);
+  const now = opts.now;
+  if (opts.connect) result = await connectAndMatch(result, verdict, { now: now ? new Date(now) : undefined });
+  result.elapsedMs = Math.round(performance.now() - started);
+  return { kind: 'host', result };
+}
+
+export interface CliOptions {
   host: string;
   hostText: string;
   port: number;
@@ -107,33 +108,37 @@ interface CliOptions {
   mx?: boolean;
 }
 
+/** The flags of a check (`check --batch` accepts the same ones, plus its own: src/cli/batch.ts). */
+export const CLI_OPTIONS = {
+  port: { type: 'string', default: '443' },
+  resolver: { type: 'string', default: DEFAULT_RESOLVER },
+  method: { type: 'string', default: 'POST' },
+  'trust-anchor': { type: 'string' },
+  'negative-anchor': { type: 'string', multiple: true },
+  now: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  connect: { type: 'boolean', default: false },
+  type: { type: 'string' },
+  mx: { type: 'string' },
+} as const satisfies ParseArgsConfig['options'];
+
+/** The name to check from its text (argument or batch line): canonical name and the text as shown. */
+export function parseTarget(given: string, mx: boolean, anyName = false): { host: string; hostText: string } {
+  const hostText = given === '.' ? '.' : given.replace(/\.$/, '');
+  const host = parseName(given);
+  // Host-name rules are for host checks; `--type` may ask about any name, the root included.
+  if (!host || (host === '.' && !anyName)) throw new UsageError(`not a valid ${mx ? 'mail domain' : 'host name'}: ${given}`);
+  return { host, hostText };
+}
+
 export function parseCli(argv: string[]): CliOptions {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      port: { type: 'string', default: '443' },
-      resolver: { type: 'string', default: DEFAULT_RESOLVER },
-      method: { type: 'string', default: 'POST' },
-      'trust-anchor': { type: 'string' },
-      'negative-anchor': { type: 'string', multiple: true },
-      now: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      connect: { type: 'boolean', default: false },
-      type: { type: 'string' },
-      mx: { type: 'string' },
-    },
-  });
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: CLI_OPTIONS });
   const mx = values.mx !== undefined;
   if (mx) {
     if (positionals.length !== 0) throw new UsageError('--mx takes the mail domain; no other host name is allowed');
     if (values.type !== undefined || values.connect) throw new UsageError('--mx cannot be combined with --type or --connect');
   } else if (positionals.length !== 1) throw new UsageError('exactly one host name is needed');
-  const given = mx ? values.mx! : positionals[0];
-  const hostText = given === '.' ? '.' : given.replace(/\.$/, '');
-  const host = parseName(given);
-  // Host-name rules are for host checks; `--type` may ask about any name, the root included.
-  if (!host || (host === '.' && values.type === undefined)) throw new UsageError(`not a valid ${mx ? 'mail domain' : 'host name'}: ${given}`);
+  const { host, hostText } = parseTarget(mx ? values.mx! : positionals[0], mx, values.type !== undefined);
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`not a valid port: ${values.port}`);
   const url = validateDohUrl(values.resolver!);
