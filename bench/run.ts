@@ -792,6 +792,12 @@ async function main() {
 }
 
 const loadAtStart = os.loadavg().map(r2);
+// `--batch`: only the `check --batch` bench (bench/batch.ts → bench/results/batch.{json,md}); the full run ends with it.
+if (process.argv.includes('--batch')) {
+  fetch.close();
+  await (await import('./batch')).runBatchBench({ quick });
+  process.exit(0);
+}
 if (process.argv.includes('--worst-case')) {
   // Only this section: bench/results/worst-case.{json,md} (latest.* are left alone).
   await net.client(0).query(host('.'), RRType.NS);
@@ -817,6 +823,7 @@ writeFileSync(path.join(RESULTS, 'latest.json'), JSON.stringify(res, null, 2) + 
 writeFileSync(path.join(RESULTS, 'latest.md'), md + '\n');
 process.stdout.write(md + '\n');
 log(`written bench/results/latest.json and latest.md (${res.totalSeconds} s)`);
+await (await import('./batch')).runBatchBench({ quick });
 // Lingering HTTP/2 or timers must not keep the process alive.
 await sleep(50);
 process.exit(0);

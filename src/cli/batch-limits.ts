@@ -20,10 +20,12 @@ export const BATCH_LIMITS = {
   maxQueriesInFlightPerResolver: 32,
   /**
    * Entries per verified-facts cache of the one validator shared by the batch (ValidatorOptions.cacheSize:
-   * zones = n, steps = 4n, answers = 2n). The root and TLD keys stay hot in the LRU; ~800 bytes per
-   * entry (bench/results/latest.md, memory) → ≤ ~40 MB for 7n entries at 8192.
+   * zones n, steps 4n, answers 2n; LRU + TTL). What a batch reuses is small: the root and TLD keys
+   * (a handful of zone entries, kept hot by the LRU) and, with --mx, the MX hosts many domains share
+   * (their A/AAAA/TLSA answers). Distinct names gain nothing from a bigger cache, so the validator's
+   * default size: ≤ 7n entries of ~0.8 KB (steps, bench/results/latest.md) to a few KB (answers).
    */
-  validatorCacheSize: 8192,
+  validatorCacheSize: 2048,
   /**
    * Lines in a row whose every query failed at the transport before the batch stops (exit 3): a dead
    * resolver would otherwise cost every remaining line its time-outs (170,000 × 2 × 5 s / jobs).
