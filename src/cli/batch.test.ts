@@ -213,7 +213,7 @@ describe('HTML report', () => {
     { input: hostile, kind: 'host', level: 'fail', state: hostile, words: hostile, reason: hostile, queries: 1, elapsedMs: 2 },
     errorRow('bad..name', `not a valid host name: ${hostile}`),
   ] as BatchRow[]).sort(compareRows);
-  const meta = { source: `list-${hostile}.txt`, generated: '2026-12-06T00:00:00Z', resolver: `https://r.test/${hostile}`, what: 'hosts, port 443', lines: 3, elapsedSeconds: 1.5, resumed: 0 };
+  const meta = { source: `list-${hostile}.txt`, generated: '2026-12-06T00:00:00Z', resolver: `https://r.test/${hostile}`, what: 'hosts, port 443', elapsedSeconds: 1.5, resumed: 0 };
   const html = [...reportChunks(rows, meta)].join('');
 
   test('escaping: HTML text and JSON inside a script', () => {

@@ -319,7 +319,6 @@ export async function runBatch(argv: string[], io: CliIO & { errTTY?: boolean })
       generated: new Date().toISOString(),
       resolver: opts.check.resolver,
       what: opts.check.mx ? 'mail domains (--mx)' : opts.check.type !== undefined ? `validated ${typeToString(opts.check.type)} lookups (--type)` : `hosts, port ${opts.check.port}${opts.check.connect ? ', certificates compared (--connect)' : ''}`,
-      lines: stats.names,
       elapsedSeconds: Math.round((performance.now() - stats.startedMs) / 100) / 10,
       resumed: stats.resumed,
     };

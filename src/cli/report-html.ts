@@ -50,7 +50,6 @@ export interface ReportMeta {
   resolver: string;
   /** Kind of names: hosts (port n), mail domains, or a record type. */
   what: string;
-  lines: number;
   elapsedSeconds: number;
   /** Inputs skipped because a resume file had them done (they are not in the report). */
   resumed: number;
