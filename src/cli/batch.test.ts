@@ -185,6 +185,16 @@ describe('rowOf: the level says what was proven', () => {
     expect(rowOf('m.test', { kind: 'mail', result: withConn(['match', 'match']) })).toMatchObject({ level: 'ok', state: 'match' });
   });
 
+  test.each([
+    ['secure', 'dns-ok'],
+    ['insecure', 'none'],
+    ['bogus', 'fail'],
+    ['indeterminate', 'unknown'],
+  ] as const)('lookup (--type): %s → %s', (state, level) => {
+    const r = { name: 'x.test', type: 'TXT', state, result: 'data' as const, records: ['"v=spf1 -all"'], chain: [], elapsedMs: 3, ...(state === 'secure' ? {} : { reason: 'why', reasonCode: 'resolver-error' as const }) };
+    expect(rowOf('x.test', { kind: 'lookup', result: r })).toMatchObject({ kind: 'lookup', level, state, queries: null, reason: state === 'secure' ? 'TXT data: "v=spf1 -all"' : 'why' });
+  });
+
   test('a long reason is cut to the named limit', () => {
     const row = errorRow('x.test', 'y'.repeat(1000));
     expect(row.reason).toHaveLength(BATCH_LIMITS.maxReportReasonLength);
