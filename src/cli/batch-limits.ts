@@ -3,7 +3,11 @@
  * limits (per verdict) are in src/core/dnssec/limits.ts and apply to every line unchanged.
  */
 export const BATCH_LIMITS = {
-  /** Default `--jobs`: names checked at once. A warm verdict costs ~1 round trip of ~7 queries, so 32 names keep ~200 queries in flight — below the per-resolver cap's queue on a 50 ms path, and CPU-bound at RTT 0 (bench/results/batch.md). */
+  /**
+   * Default `--jobs`: names checked at once. A name wants ~7 queries at once (one wave, the chain
+   * prefetched), so 32 names keep the per-resolver cap below (32 requests) full even when some names
+   * wait on a second wave; at RTT 0 one core is busy already (bench/results/batch.md).
+   */
   defaultJobs: 32,
   /**
    * Names in flight per resolver at most, whatever `--jobs` asks. Each name holds its verdict
