@@ -2,6 +2,7 @@
  * `check`: the validator core in Node. Contract (issue #4, keep exactly; extend only):
  *   check <host> [--port 443] [--resolver <DoH URL>] [--trust-anchor <file>] [--json] [--connect]
  *   check --mx <domain> [same options]: the mail servers of a domain and their DANE state (RFC 7672)
+ *   check --batch <file> [--mx] [same options]: many names, one JSON object per line (batch.ts, issue #15)
  * Exit status 0 whenever a verdict was reached; 2 for bad arguments or unreadable anchors,
  * 3 when the resolver could not be reached at all.
  */
