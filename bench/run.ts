@@ -27,6 +27,7 @@ import { RRType } from '../src/core/wire/types';
 import { readCatalogue, readWorld, startWorld, worldStatus } from '../test/world/world.mjs';
 import { startDelayProxy, type DelayProxy } from './dns-delay-proxy';
 import { queriesMarkdown, queriesPerVerdict } from './queries';
+import { startup, startupMarkdown } from './startup';
 
 // ------------------------------------------------------------------ settings
 const RTTS = [0, 50, 150];
@@ -755,6 +756,7 @@ function markdown(res: Awaited<ReturnType<typeof main>>): string {
   );
   L.push('', 'Cache growth (every 1,000 lookups): ' + mem.samples.map((s) => `${s.lookups}: ${s.zones}/${s.steps}`).join(' · '), '');
   L.push(...worstCaseMarkdown(res.worstCase));
+  L.push(...startupMarkdown(res.startup));
   L.push(`Worst CPU per verdict observed anywhere in this run: ${res.worstCpuMs.ms} ms (${res.worstCpuMs.where}).`, '');
   L.push('', ...queriesMarkdown(res.queriesPerVerdict));
   return L.join('\n');
@@ -769,6 +771,7 @@ async function main() {
   const worst = await worstCase();
   const mem = await memory();
   const queries = await queriesPerVerdict(catalogue.cases, () => new DohClient({ urls: [delayUrl(0)], fetch, retries: 0 }), anchors);
+  const start = await startup(world, { runs: quick ? 5 : 15, log });
   const worstLat = lat.rows.reduce((a, r) => (r.cpuMs.max > a.cpuMs.max ? r : a), lat.rows[0]);
   const candidates = [
     { ms: cpu.worst[0].cpuMs, where: `cold verdict of ${cpu.worst[0].host} at RTT 0` },
@@ -786,6 +789,7 @@ async function main() {
     worstCase: worst,
     memory: mem,
     queriesPerVerdict: queries,
+    startup: start,
     worstCpuMs,
     totalSeconds: 0,
   };

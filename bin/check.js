@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Installed `check` command: runs the TypeScript CLI through tsx's loader (no separate build step).
+// The `check` command of a development checkout: runs the TypeScript CLI through tsx (a devDependency).
+// The installed command is `dnssec-tlsa`, a built bundle (dist/cli/dnssec-tlsa.mjs, npm run build:cli).
 import { register } from 'tsx/esm/api';
 
 register();

@@ -32,6 +32,7 @@ import { BATCH_LIMITS } from './batch-limits';
 import { classifyLine, readLines, resumeEntry } from './batch-input';
 import { errorRow, LEVELS, rowOf, type BatchRow, type Level } from './batch-row';
 import { checkOne, CLI_OPTIONS, parseCli, parseTarget, USAGE, type CliIO, type CliOptions } from './check';
+import { BATCH_FLAGS } from './flags';
 import { compareRows, LEVEL_STYLE, reportChunks } from './report-html';
 import { answered, cliValidator } from './resolver';
 import { typeToString } from '../core/wire/present';
@@ -47,12 +48,6 @@ export interface BatchOptions {
   report?: string;
 }
 
-const BATCH_FLAGS = {
-  batch: { type: 'string' },
-  jobs: { type: 'string' },
-  resume: { type: 'string' },
-  report: { type: 'string' },
-} as const;
 /** A name that exists nowhere (RFC 6761 §6.4), only to let parseCli check the shared options. */
 const PLACEHOLDER = 'batch.invalid';
 

@@ -9,6 +9,7 @@ import type { CheckResult, HostVerdict } from '../core/check';
 import { daneFromMatch, daneBeforeConnect } from '../core/check';
 import { matchTlsa, parseCertificate, tlsaToString, type DaneMatch, type PeerChains } from '../core/dane/match';
 import { RRType, type TLSAData } from '../core/wire/types';
+import { certificatesThatMatter, type ExpiryItem } from '../core/horizon';
 
 export interface ConnectOptions {
   timeoutMs?: number;
@@ -17,7 +18,7 @@ export interface ConnectOptions {
   ca?: string | Buffer;
 }
 
-interface Presented {
+export interface Presented {
   /** Both chains and Node's PKIX verdict, as the matcher takes them. */
   peer: PeerChains;
   authorized: boolean;
@@ -88,17 +89,40 @@ export function fetchChain(ip: string, port: number, servername: string, timeout
 }
 
 export async function connectAndMatch(result: CheckResult, v: HostVerdict, opts: ConnectOptions = {}): Promise<CheckResult> {
+  const got = await connectForMatch(result, v, opts);
+  return 'done' in got ? got.done : matchPresented(result, v, got.presented, got.address, opts.now);
+}
+
+/** The connection half of `--connect`: the presented chains, or the final result when there is nothing to match. */
+export async function connectForMatch(result: CheckResult, v: HostVerdict, opts: ConnectOptions = {}): Promise<{ done: CheckResult } | { presented: Presented; address: string }> {
   const pre = daneBeforeConnect(result);
-  if (pre) return { ...result, dane: pre.dane, daneReason: pre.reason };
+  if (pre) return { done: { ...result, dane: pre.dane, daneReason: pre.reason } };
   const ip = v.a.records.find((r) => r.type === RRType.A) ?? v.aaaa.records.find((r) => r.type === RRType.AAAA);
   if (!ip || (ip.data.kind !== 'A' && ip.data.kind !== 'AAAA')) {
-    return { ...result, dane: 'indeterminate', daneReason: 'no validated address to connect to' };
+    return { done: { ...result, dane: 'indeterminate', daneReason: 'no validated address to connect to' } };
   }
   const presented = await fetchChain(ip.data.address, result.port, result.host, opts.timeoutMs, opts.ca);
-  if ('error' in presented) return { ...result, dane: 'indeterminate', daneReason: presented.error };
-  if (presented.peer.sent.length === 0) return { ...result, dane: 'indeterminate', daneReason: 'the server presented no certificate' };
+  if ('error' in presented) return { done: { ...result, dane: 'indeterminate', daneReason: presented.error } };
+  if (presented.peer.sent.length === 0) return { done: { ...result, dane: 'indeterminate', daneReason: 'the server presented no certificate' } };
+  return { presented, address: ip.data.address };
+}
+
+/** Every certificate within its dates at `at` (RFC 5280 §4.1.2.5)? */
+async function withinDates(certs: Uint8Array[], at: Date): Promise<boolean> {
+  const infos = await Promise.all(certs.map((c) => parseCertificate(c)));
+  return infos.every((c) => c !== null && Date.parse(c.notBefore) <= at.getTime() && at.getTime() <= Date.parse(c.notAfter));
+}
+
+/**
+ * The matching half: the presented chains against the TLSA RRset at `now`. Node's PKIX verdict
+ * was reached at the real time; judged at another time (`--days`, `--now`), it holds only while
+ * every certificate of the validated chain is within its dates.
+ */
+export async function matchPresented(result: CheckResult, v: HostVerdict, presented: Presented, address: string, now?: Date): Promise<CheckResult> {
   const records = v.tlsa.records.filter((r) => r.data.kind === 'TLSA').map((r) => r.data as TLSAData);
-  const match: DaneMatch = await matchTlsa(records, presented.peer, { host: result.host, now: opts.now });
+  const pkix = presented.peer.pkix;
+  const peer: PeerChains = now && pkix.verdict === 'valid' && !(await withinDates(pkix.validated, now)) ? { ...presented.peer, pkix: { verdict: 'invalid' } } : presented.peer;
+  const match: DaneMatch = await matchTlsa(records, peer, { host: result.host, now });
   const leaf = await parseCertificate(presented.peer.sent[0]);
   const d = daneFromMatch(match);
   return {
@@ -106,7 +130,7 @@ export async function connectAndMatch(result: CheckResult, v: HostVerdict, opts:
     dane: d.dane,
     daneReason: d.reason,
     daneMatch: matchView(match),
-    connectedAddress: ip.data.address,
+    connectedAddress: address,
     certificate: leaf ? { subject: leaf.subject, issuer: leaf.issuer, spkiSha256: leaf.spkiSha256, notAfter: leaf.notAfter } : null,
   };
 }
@@ -115,4 +139,17 @@ export async function connectAndMatch(result: CheckResult, v: HostVerdict, opts:
 export function matchView(m: DaneMatch): NonNullable<CheckResult['daneMatch']> {
   if (m.state !== 'match') return m;
   return { ...m, record: tlsaToString(m.record) };
+}
+
+/**
+ * The certificates whose dates the DANE match depends on (none for DANE-EE, RFC 7671 §5.1): for
+ * the TA usages those below the anchor in the chain matched, for the PKIX usages the whole
+ * validated chain.
+ */
+export async function certificateExpiries(r: CheckResult, p: Presented | undefined): Promise<ExpiryItem[]> {
+  if (!p || r.dane !== 'match' || !r.daneMatch || r.daneMatch.state !== 'match') return [];
+  const chain = r.daneMatch.usage <= 1 && p.peer.pkix.verdict === 'valid' ? p.peer.pkix.validated : p.peer.sent;
+  const idx = certificatesThatMatter(r.daneMatch.usage, r.daneMatch.certIndex, chain.length);
+  const infos = await Promise.all(idx.map((i) => parseCertificate(chain[i])));
+  return infos.flatMap((c, k) => (c ? [{ kind: 'certificate' as const, what: `certificate #${idx[k]} (${c.subject}) valid until ${c.notAfter}`, at: Date.parse(c.notAfter) }] : []));
 }

@@ -1,5 +1,4 @@
-import { main } from './check';
+// `npm run check -- …` and bin/check.js (through tsx): the command under its development name.
+import { run } from './run';
 
-main(process.argv.slice(2)).then((code) => {
-  process.exitCode = code;
-});
+await run(process.argv.slice(2), 'check');

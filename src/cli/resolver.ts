@@ -21,6 +21,8 @@ export interface ResolverSettings {
 export interface CliValidator {
   validator: Validator;
   fetch: Http2Fetch;
+  /** Another validator at clock `now` (ms) over the same resolver (`--days`, with `remember`). */
+  at: (now: number) => Validator;
 }
 
 /** True when a DoH result shows the resolver answered (a malformed answer is still an answer). */
@@ -29,24 +31,40 @@ export const answered = (r: DohResult): boolean => r.ok || r.error.kind === 'mal
 export function cliValidator(
   s: ResolverSettings,
   observe: (r: DohResult) => void,
-  tune: { cacheSize?: number; maxStreams?: number } = {},
+  /** `remember`: one answer per question for the whole run, so later clocks judge the same answers (`--days`). */
+  tune: { cacheSize?: number; maxStreams?: number; remember?: boolean } = {},
 ): CliValidator {
   const fetch = httpsFetch(tune.maxStreams !== undefined ? { maxStreams: tune.maxStreams } : {});
   const doh = new DohClient({ urls: [s.resolver], method: s.method, fetch });
+  const ask = async (name: string, type: number): Promise<DohResult> => {
+    const r = await doh.query(name, type);
+    observe(r);
+    return r;
+  };
+  // Failed questions are not remembered: a later judgement asks again.
+  const answers = tune.remember ? new Map<string, Promise<DohResult>>() : null;
   const resolver = {
-    async query(name: string, type: number): Promise<DohResult> {
-      const r = await doh.query(name, type);
-      observe(r);
-      return r;
+    query(name: string, type: number): Promise<DohResult> {
+      if (!answers) return ask(name, type);
+      const key = `${name.toLowerCase()}/${type}`;
+      let p = answers.get(key);
+      if (!p) {
+        p = ask(name, type).then((r) => {
+          if (!answered(r)) answers.delete(key);
+          return r;
+        });
+        answers.set(key, p);
+      }
+      return p;
     },
   };
-  const now = s.now;
-  const validator = new Validator({
-    resolver,
-    anchors: s.anchors,
-    negativeAnchors: s.negativeAnchors,
-    now: now !== undefined ? () => now : undefined,
-    cacheSize: tune.cacheSize,
-  });
-  return { validator, fetch };
+  const make = (now: number | undefined) =>
+    new Validator({
+      resolver,
+      anchors: s.anchors,
+      negativeAnchors: s.negativeAnchors,
+      now: now !== undefined ? () => now : undefined,
+      cacheSize: tune.cacheSize,
+    });
+  return { validator: make(s.now), fetch, at: make };
 }

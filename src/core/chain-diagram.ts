@@ -2,7 +2,7 @@
  * The model of the chain-of-trust picture (issue #9): root → TLD → zone → name, one node per
  * zone with its DS and DNSKEY key tags, algorithms and signature expiry, one edge per step, the
  * failing step marked with its reason, and the zones whose signatures expire soon. Pure: the
- * popup draws it (src/popup/chain-svg.ts), tests check it without a browser.
+ * popup and `check --svg` draw it (src/shared/chain-svg.ts), tests check it without a browser.
  */
 import type { AnswerClass, ReasonCode, SecurityState } from './dnssec/result';
 import { expiresSoon, expiringZones, type ExpiringZone } from './expiry';

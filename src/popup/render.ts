@@ -10,7 +10,7 @@ import type { TlsFacts, TlsWarning } from '../shared/tls-facts';
 import { renderSuggestion } from '../ui/generator';
 import { t } from '../ui/i18n';
 import { send } from '../ui/send';
-import { SYMBOL, chainSvg, svgToDom, type DiagramText } from './chain-svg';
+import { SYMBOL, chainSvg, svgToDom, type DiagramText } from '../shared/chain-svg';
 import { sentenceKeys } from './sentences';
 
 function byId<T extends HTMLElement = HTMLElement>(id: string): T {

@@ -224,3 +224,59 @@ export function svgToDom(n: SvgNode, doc: Document = document): SVGElement {
   for (const c of n.children ?? []) el.append(svgToDom(c, doc));
   return el;
 }
+
+/** XML escaping of text and attribute values (XML 1.0 §2.4, §3.3.3). */
+function xmlEscape(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
+}
+
+/**
+ * The look of the picture outside the popup (`check --svg`): the popup's .chain-diagram rules
+ * (src/popup/popup.css) with its light-theme colours written out, since a standalone file has no
+ * page variables. State stays readable without colour (symbols, dash patterns).
+ */
+export const STANDALONE_STYLE = [
+  // 10px, not the popup's 11px: the layout assumes about 6.1px per character, and the fonts a
+  // viewer falls back to without system-ui (DejaVu Sans) are wider.
+  'svg{font:10px/1 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","DejaVu Sans",sans-serif}',
+  'text{fill:#1f2328}',
+  '.cd-title{font-family:ui-monospace,Menlo,Consolas,"DejaVu Sans Mono",monospace;font-weight:700}',
+  '.cd-mono{font-family:ui-monospace,Menlo,Consolas,"DejaVu Sans Mono",monospace;font-size:9.5px}',
+  '.cd-muted,.cd-state{fill:#59636e}',
+  '.cd-strong{font-weight:700}',
+  '.cd-box{fill:#ffffff;stroke:#d1d9e0}',
+  '.cd-secure .cd-box{stroke:#1a7f37}',
+  '.cd-insecure .cd-box{stroke:#6e7781}',
+  '.cd-indeterminate .cd-box{stroke:#bc4c00}',
+  '.cd-bogus .cd-box,.cd-failing .cd-box{stroke:#cf222e;fill:#ffebe9}',
+  '.cd-warn .cd-box{stroke:#bf8700;fill:#fff8c5}',
+  '.cd-warn-text{fill:#7d4e00;font-weight:600}',
+  '.cd-reason{fill:#cf222e}',
+  '.cd-secure .cd-state{fill:#1a7f37}',
+  '.cd-bogus .cd-state,.cd-failing .cd-state{fill:#cf222e;font-weight:700}',
+  '.cd-edge .cd-stroke{stroke:#59636e;fill:none}',
+  '.cd-edge .cd-fill{fill:#59636e}',
+  '.cd-edge.cd-secure .cd-stroke{stroke:#1a7f37}',
+  '.cd-edge.cd-secure .cd-fill{fill:#1a7f37}',
+  '.cd-edge.cd-failing .cd-stroke{stroke:#cf222e}',
+  '.cd-edge.cd-failing .cd-fill{fill:#cf222e}',
+  '.cd-mark{fill:#ffffff;stroke:#cf222e;stroke-width:1.5}',
+].join('\n');
+
+/** Serialises the tree as XML text (escaped; no DOM needed). */
+export function svgToXml(n: SvgNode, indent = ''): string {
+  const attrs = Object.entries(n.attrs).map(([k, v]) => ` ${k}="${xmlEscape(String(v))}"`).join('');
+  if (n.text === undefined && !n.children?.length) return `${indent}<${n.tag}${attrs}/>`;
+  if (!n.children?.length) return `${indent}<${n.tag}${attrs}>${xmlEscape(n.text ?? '')}</${n.tag}>`;
+  const inner = [...(n.text !== undefined ? [`${indent}  ${xmlEscape(n.text)}`] : []), ...n.children.map((c) => svgToXml(c, `${indent}  `))];
+  return `${indent}<${n.tag}${attrs}>\n${inner.join('\n')}\n${indent}</${n.tag}>`;
+}
+
+/** A standalone SVG file of the picture: XML declaration, embedded style, white background. */
+export function standaloneSvg(svg: SvgNode): string {
+  const [title, ...rest] = svg.children ?? [];
+  const viewBox = String(svg.attrs.viewBox).split(' ');
+  const background: SvgNode = { tag: 'rect', attrs: { x: 0, y: 0, width: viewBox[2], height: viewBox[3], fill: '#ffffff' } };
+  const style: SvgNode = { tag: 'style', attrs: {}, text: STANDALONE_STYLE };
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${svgToXml({ ...svg, children: [...(title ? [title] : []), style, background, ...rest] })}\n`;
+}

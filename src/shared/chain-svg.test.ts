@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildChainDiagram, type DiagramZoneInput } from '../core/chain-diagram';
 import { DAY_MS } from '../core/expiry';
-import { chainSvg, clip, wrap, type DiagramText, type SvgNode } from './chain-svg';
+import { chainSvg, clip, standaloneSvg, wrap, type DiagramText, type SvgNode } from './chain-svg';
 
 const NOW = Date.UTC(2026, 10, 25, 12);
 const T: DiagramText = {
@@ -141,5 +141,28 @@ describe('chainSvg below a broken step', () => {
     expect(texts(svg).filter((x) => x.includes('reason ds-no-match'))).toHaveLength(1);
     const edges = all(svg).filter((x) => x.tag === 'g' && String(x.attrs.class).startsWith('cd-edge'));
     expect(texts(edges[edges.length - 1])).toEqual(['']);
+  });
+});
+
+describe('standalone SVG (check --svg)', () => {
+  it('is well-formed XML with hostile text escaped, and names each zone', async () => {
+    const { Resvg } = await import('@resvg/resvg-js');
+    const d = buildChainDiagram({
+      host: 'www.mail.test',
+      chain: [z('.', { anchor: true }), z('test.'), z('mail.test.', { state: 'bogus', reasonCode: 'signature-expired', reason: 'RRSIG <A> & "quoted" \'x\' expired' })],
+      rrsets: [{ label: 'A/AAAA', name: 'www.mail.test', state: 'bogus', result: 'data', records: ['127.0.64.1'] }],
+      now: NOW,
+      warnDays: 7,
+    });
+    const hostile: DiagramText = { ...T, reason: (_c, technical) => technical ?? '' };
+    const xml = standaloneSvg(chainSvg(d, hostile, 420));
+    expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    expect(xml).toContain('RRSIG &lt;A&gt; &amp; &quot;quoted&quot;');
+    expect(xml).not.toMatch(/<A>/);
+    // resvg parses strictly (roxmltree): a well-formed document renders, a broken one throws.
+    expect(new Resvg(xml).render().width).toBe(420);
+    expect(() => new Resvg(xml.replace('&lt;A&gt;', '<A>'))).toThrow();
+    for (const zone of ['.', 'test.', 'mail.test.', 'www.mail.test.']) expect(xml).toContain(`data-name="${zone}"`);
+    expect(xml).toContain('<style>');
   });
 });

@@ -1,0 +1,34 @@
+/**
+ * Builds the installed command: `vite build --config vite.cli.config.ts` (npm run build:cli) →
+ * dist/cli/dnssec-tlsa.mjs, plain JavaScript for Node (no TypeScript loader at run time). The
+ * packages in "dependencies" stay imports (installed beside the package); the validator is a
+ * separate chunk that `--help` and `--version` never load (src/cli/run.ts).
+ */
+import path from 'node:path';
+import { defineConfig } from 'vite';
+
+export default defineConfig({
+  // No public/ copying, no index.html: a Node library build.
+  publicDir: false,
+  logLevel: 'warn',
+  build: {
+    ssr: path.resolve(import.meta.dirname, 'src/cli/dnssec-tlsa.ts'),
+    outDir: path.resolve(import.meta.dirname, 'dist/cli'),
+    emptyOutDir: true,
+    target: 'node20',
+    minify: false,
+    sourcemap: false,
+    rollupOptions: {
+      output: {
+        format: 'es',
+        banner: (chunk) => (chunk.isEntry ? '#!/usr/bin/env node' : ''),
+        entryFileNames: '[name].mjs',
+        chunkFileNames: '[name]-[hash].mjs',
+        // The Reflect metadata shim must run before @peculiar/x509 (an external import, hoisted to
+        // the top of whatever chunk imports it) loads tsyringe: a chunk of its own keeps the order.
+        manualChunks: (id) => (id.endsWith('/src/core/dane/reflect-metadata.ts') ? 'reflect-metadata' : undefined),
+      },
+    },
+  },
+  ssr: { target: 'node' },
+});
