@@ -24,6 +24,8 @@ import { rdataToString, typeFromString, typeToString } from '../core/wire/presen
 import type { LookupResult } from '../core/dnssec/result';
 import type { Presented } from './connect';
 import { checkMail, type MailResult } from '../core/mail';
+import { connectionLines, serviceLines } from './connection-lines';
+import { STARTTLS_PROTOCOLS, type StarttlsProtocol } from './starttls/protocol';
 
 export { DEFAULT_RESOLVER } from './flags';
 
@@ -113,7 +115,7 @@ export async function main(argv: string[], io: CliIO = { out: (s) => process.std
       return svgOk ? PLUGIN_EXIT[v.status] : PLUGIN_EXIT.UNKNOWN;
     }
     if (opts.json) io.out(JSON.stringify(result, null, 2) + '\n');
-    else io.out(one.kind === 'mail' ? humanMail({ ...one.result, horizon }, colour) : one.kind === 'lookup' ? humanLookup({ ...one.result, horizon }, colour) : human({ ...one.result, horizon }, colour));
+    else io.out(one.kind === 'mail' ? humanMail({ ...one.result, horizon }, colour) : one.kind === 'lookup' ? humanLookup({ ...one.result, horizon }, colour) : human({ ...one.result, horizon }, colour) + serviceLines(one.result).map((l) => l + '\n').join(''));
     return svgOk ? 0 : 2;
   } finally {
     fetch.close();
@@ -178,7 +180,9 @@ export async function checkOne(opts: CliOptions, validator: Validator): Promise<
   const started = performance.now();
   if (opts.mx) {
     // `check --mx <domain>`: MX hosts, their address state and _25._tcp TLSA (RFC 7672, issue #9).
-    const r = await checkMail(validator, opts.host);
+    let r = await checkMail(validator, opts.host);
+    // `--connect`: SMTP STARTTLS to every validated address, chain vs TLSA, rollover (issue #15).
+    if (opts.connect) r = await (await import('./mail-connect')).connectMail(r, { now: opts.now ? new Date(opts.now) : undefined });
     r.elapsedMs = Math.round(performance.now() - started);
     return { kind: 'mail', result: r };
   }
@@ -186,6 +190,14 @@ export async function checkOne(opts: CliOptions, validator: Validator): Promise<
     // `check --type <TYPE> <name>`: one validated lookup of any type, like delv (issue #10).
     const r = await validator.lookup(opts.host, opts.type);
     return { kind: 'lookup', result: lookupJson(r, performance.now() - started) };
+  }
+  if (opts.starttls) {
+    // `--starttls <protocol>`: the service's TLSA (XMPP: via validated SRV, RFC 7673), a STARTTLS
+    // session per address and the rollover verdict (issue #15); a host check with more keys.
+    const { checkService } = await import('./service-connect');
+    const result = await checkService(validator, opts.host, opts.port, opts.starttls, { now: opts.now ? new Date(opts.now) : undefined });
+    result.elapsedMs = Math.round(performance.now() - started);
+    return { kind: 'host', result };
   }
   const verdict = await validateHost(validator, opts.host, opts.port);
   let result = toCheckResult(opts.hostText, opts.port, verdict, performance.now() - started);
@@ -219,6 +231,8 @@ export interface CliOptions {
   type?: number;
   /** `--mx <domain>`: `host` is the mail domain. */
   mx?: boolean;
+  /** `--starttls <protocol>` (issue #15). */
+  starttls?: StarttlsProtocol;
   /** `--days <n>`: also judge n days later (issue #15 §4). */
   days?: number;
   plugin?: boolean;
@@ -242,7 +256,7 @@ export function parseCli(argv: string[]): CliOptions {
   const mx = values.mx !== undefined;
   if (mx) {
     if (positionals.length !== 0) throw new UsageError('--mx takes the mail domain; no other host name is allowed');
-    if (values.type !== undefined || values.connect) throw new UsageError('--mx cannot be combined with --type or --connect');
+    if (values.type !== undefined || values.starttls !== undefined) throw new UsageError('--mx cannot be combined with --type or --starttls');
   } else if (positionals.length !== 1) throw new UsageError('exactly one host name is needed');
   const { host, hostText } = parseTarget(mx ? values.mx! : positionals[0], mx, values.type !== undefined);
   const port = Number(values.port);
@@ -283,7 +297,13 @@ export function parseCli(argv: string[]): CliOptions {
   }
   if (values.svg !== undefined && values.svg === '') throw new UsageError('--svg needs a file name');
   if (values.plugin && values.json) throw new UsageError('--plugin and --json cannot be combined');
-  return { host, hostText, port, resolver: url.url, method, anchors, negativeAnchors: nta.names, now, json: values.json!, connect: values.connect!, type, ...(mx && { mx }), days, plugin: values.plugin!, svg: values.svg };
+  let starttls: StarttlsProtocol | undefined;
+  if (values.starttls !== undefined) {
+    if (!(STARTTLS_PROTOCOLS as readonly string[]).includes(values.starttls)) throw new UsageError(`--starttls must be one of ${STARTTLS_PROTOCOLS.join(', ')}`);
+    if (values.type !== undefined) throw new UsageError('--starttls cannot be combined with --type');
+    starttls = values.starttls as StarttlsProtocol;
+  }
+  return { ...(starttls && { starttls }), host, hostText, port, resolver: url.url, method, anchors, negativeAnchors: nta.names, now, json: values.json!, connect: values.connect!, type, ...(mx && { mx }), days, plugin: values.plugin!, svg: values.svg };
 }
 
 const COLOURS: Record<string, string> = { secure: '32', insecure: '90', bogus: '31', indeterminate: '33', match: '32', mismatch: '31', holds: '32', fails: '33' };
@@ -314,7 +334,7 @@ function human(r: CheckResult & { horizon?: HorizonJson }, tty: boolean): string
   return lines.join('\n') + '\n';
 }
 
-const MAIL_COLOURS: Record<string, string> = { dane: '32', all: '32', some: '33', 'no-tlsa': '90', none: '90', unusable: '33', 'not-applicable': '90', bogus: '31', indeterminate: '33' };
+const MAIL_COLOURS: Record<string, string> = { ready: '32', 'not-ready': '33', 'no-starttls': '31', 'tls-failed': '31', unreachable: '33', dane: '32', all: '32', some: '33', 'no-tlsa': '90', none: '90', unusable: '33', 'not-applicable': '90', bogus: '31', indeterminate: '33' };
 
 /** Human output of `check --mx`: one block per MX host. */
 export function humanMail(r: MailResult & { horizon?: HorizonJson }, tty: boolean): string {
@@ -329,6 +349,7 @@ export function humanMail(r: MailResult & { horizon?: HorizonJson }, tty: boolea
     lines.push(`           tlsa     ${c(h.tlsa.state)} ${h.tlsa.result} at ${h.tlsa.name}`);
     for (const t of h.tlsa.records) lines.push(`                    ${t}`);
     lines.push(`           dane     ${c(h.dane)}: ${h.reason}`);
+    lines.push(...connectionLines(h, c));
   }
   if (r.skippedHosts > 0) lines.push(`  (${r.skippedHosts} more MX hosts not checked)`);
   lines.push(`  summary  ${c(r.summary)}`);

@@ -69,7 +69,8 @@ describe('check --mx: human output and arguments', () => {
 
   test.each([
     [['--mx', 'mail.test', 'www.mail.test'], /--mx takes the mail domain/],
-    [['--mx', 'mail.test', '--connect'], /cannot be combined/],
+    [['--mx', 'mail.test', '--starttls', 'smtp'], /cannot be combined/],
+    [['mx1.mail.test', '--starttls', 'smtps'], /--starttls must be one of/],
     [['--mx', 'mail.test', '--type', 'A'], /cannot be combined/],
     [['--mx', 'bad..name'], /not a valid mail domain/],
     [['--mx'], /argument missing|requires? (an )?argument/i],

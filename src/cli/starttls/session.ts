@@ -60,6 +60,8 @@ export function openSession(o: SessionOptions): Promise<SessionResult> {
   return new Promise((resolve) => {
     let settled = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    // assigned once below, after `finish` (which closes it) is defined
+    // eslint-disable-next-line prefer-const
     let tcp: Socket | undefined;
     let tls: TLSSocket | undefined;
     const dialog = o.protocol === 'implicit' ? null : starttlsDialog(o.protocol, { ehloName: o.ehloName, domain: o.domain });
