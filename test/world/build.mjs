@@ -91,6 +91,12 @@ async function makeCerts(runDir, catalogue, limit) {
     mk(`site-${c.id}`, c.cert.key, c.cert.issuer, names, [], sentAfterLeaf(c));
     if (c.tlsaRecords.some((t) => t.of === 'retired')) mk(`retired-${c.id}`, c.cert.key, c.cert.issuer, names);
   }
+  // issue #15 SMTP servers: the served certificate, and the "retired" (before renewal) or "next" one
+  for (const s of catalogue.smtp?.servers ?? []) {
+    const names = s.cert.names ?? [s.host];
+    mk(`smtp-${s.id}`, 'ec', s.cert.issuer, names);
+    for (const t of s.tlsaRecords) if (t.of === 'retired' || t.of === 'next') mk(`smtp-${s.id}-${t.of}`, 'ec', s.cert.issuer, names);
+  }
   await mapLimit(jobs, limit, (j) => j());
   return { dir, p };
 }
@@ -209,6 +215,7 @@ export async function buildWorld({ runDir, catalogue, log = () => {} }) {
     });
   }
   const benchTlsa = `3 1 1 ${tlsaData(await ders(certs.p('bench-unrelated.pem')), 1, 1)}`;
+  const smtp = await smtpRecords(catalogue, zones, certs, ders);
 
   log(`TLSA data computed ${Date.now() - t0} ms`);
   // 4. zone files
@@ -303,14 +310,36 @@ export async function buildWorld({ runDir, catalogue, log = () => {} }) {
       defaultUpstream: process.env.WORLD_FRONT_UPSTREAM === 'bind' ? 'bind' : 'unbound',
       log: path.join(runDir, 'front-queries.log'),
     },
+    smtp,
     readyFile: path.join(runDir, 'servers.ready'),
   }, null, 2));
   log(`configs written ${Date.now() - t0} ms`);
 
   return {
-    windows, zones, sites, anchor, hints, confs, serversJson,
+    windows, zones, sites, smtp, anchor, hints, confs, serversJson,
     ca: certs.p('ca.pem'), otherCa: certs.p('other-ca.pem'), benchTlsa,
   };
+}
+
+/**
+ * Issue #15: the mail servers of catalogue.smtp — per case `<id>.smtp.test MX 10 mx.<id>.smtp.test`,
+ * its A/AAAA and `_25._tcp` TLSA records (from the real certificate files), and what servers.mjs
+ * needs to run it (mail-servers.mjs).
+ */
+async function smtpRecords(catalogue, zones, certs, ders) {
+  const out = [];
+  for (const s of catalogue.smtp?.servers ?? []) {
+    const z = owningZone(s.host, zones);
+    z.extra.push(`${abs(s.domain)} MX 10 ${abs(s.host)}`);
+    if (s.ip) z.extra.push(`${abs(s.host)} A ${s.ip}`);
+    if (s.ip6) z.extra.push(`${abs(s.host)} AAAA ${s.ip6}`);
+    const file = (of) => certs.p({ leaf: `smtp-${s.id}.pem`, ca: 'ca.pem', 'other-ca': 'other-ca.pem', retired: `smtp-${s.id}-retired.pem`, next: `smtp-${s.id}-next.pem` }[of]);
+    const tlsa = [];
+    for (const t of s.tlsaRecords) tlsa.push(`${t.usage} ${t.selector} ${t.matching} ${tlsaData(await ders(file(t.of)), t.selector, t.matching)}`);
+    for (const r of tlsa) z.extra.push(`_25._tcp.${abs(s.host)} TLSA ${r}`);
+    out.push({ id: s.id, kind: s.kind, hideStarttls: s.hideStarttls, host: s.host, domain: s.domain, ip: s.ip, ip6: s.ip6, tlsa, key: certs.p(`smtp-${s.id}.key`), chain: certs.p(`smtp-${s.id}.chain.pem`) });
+  }
+  return out;
 }
 
 function applyEdits(file, z) {

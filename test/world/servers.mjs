@@ -9,6 +9,7 @@ import { dohRequest } from './lib/client.mjs';
 import { encodeQuery } from './lib/dnswire.mjs';
 import { decodeFull } from './lib/dnsmsg.mjs';
 import { ATTACKS, FAILURES, dsFailure, errorAnswer, lie } from './lib/lies.mjs';
+import { startMailServers } from './mail-servers.mjs';
 
 const cfg = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
 // Zone apexes of the world (for the DS failure modes): every zone of the catalogue.
@@ -217,6 +218,7 @@ const front = http2.createSecureServer({ key: fs.readFileSync(F.key), cert: fs.r
 });
 front.on('sessionError', () => {});
 servers.push(listen(front, F.port, F.ip));
+servers.push(...startMailServers(cfg.smtp ?? [], listen)); // issue #15: port 25 mail servers
 
 try {
   await Promise.all(servers);

@@ -90,6 +90,39 @@ export interface Catalogue {
   cases: CatalogueCase[];
   /** Mail domains (MX + `_25._tcp` TLSA), proven by mail.test.ts. */
   mail?: MailCase[];
+  /** Mail servers on port 25 (issue #15), proven by smtp.test.ts. */
+  smtp?: { servers: SmtpServerCase[] };
+}
+/** One mail server of the world (issue #15): `<id>.smtp.test MX 10 mx.<id>.smtp.test`. */
+export interface SmtpServerCase {
+  id: string;
+  domain: string;
+  host: string;
+  description: string;
+  /** 'smtp-server' (the npm library) or a script of mail-servers.mjs. */
+  kind: string;
+  hideStarttls?: boolean;
+  ip?: string;
+  ip6?: string;
+  cert: { issuer: 'ca' | 'self'; names?: string[] };
+  serve: 'leaf';
+  tlsaRecords: { usage: number; selector: number; matching: number; of: 'leaf' | 'ca' | 'other-ca' | 'retired' | 'next' }[];
+  /** What `check --mx --connect` says for the connection (and why, for the bad servers). */
+  expect: { starttls?: 'offered' | 'not-offered' | 'refused'; dane: string; rollover?: 'ready' | 'not-ready' | 'not-applicable'; why?: string };
+  /** What `openssl s_client -starttls smtp -dane_tlsa_domain <ref> -dane_tlsa_rrdata …` prints. */
+  openssl?: { ref: 'host' | 'domain'; says: string[]; verdict: string; why?: string }[];
+}
+export interface WorldSmtpServer {
+  id: string;
+  kind: string;
+  host: string;
+  domain: string;
+  ip?: string;
+  ip6?: string;
+  /** The TLSA RRset as published, "u s m hex". */
+  tlsa: string[];
+  key: string;
+  chain: string;
 }
 export interface WorldResolver {
   doh: string;
@@ -129,6 +162,7 @@ export interface World {
   trustAnchor: { zone: string; json: string; bind: string; islands: string };
   unboundHostConf: string;
   sites: WorldSite[];
+  smtp?: WorldSmtpServer[];
   zones: {
     name: string;
     server: string;

@@ -281,6 +281,7 @@ function describe(b, catalogue, t0) {
     trustAnchor: { zone: b.anchor.zone, json: b.anchor.json, bind: b.anchor.bind, islands: b.anchor.islands },
     unboundHostConf: b.confs.unboundHost,
     sites: b.sites.map(({ host, ip, port, case: c, tlsaName, tlsa, cert, chain }) => ({ host, ip, port, case: c, tlsaName, tlsa, cert, chain })),
+    smtp: b.smtp, // issue #15: mail servers on port 25 (id, kind, host, domain, ip, ip6, tlsa, key, chain)
     zones: b.zones.map((z) => ({
       name: z.name === '.' ? '.' : `${z.name}.`,
       server: z.server, ip: servers[z.server], signed: z.signed,
