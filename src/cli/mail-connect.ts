@@ -110,14 +110,25 @@ export interface ServiceTarget {
 
 /** Judge one session. */
 export async function judgeSession(s: SessionResult, t: ServiceTarget, now?: Date): Promise<MailConnection> {
-  const base = { address: s.address, port: s.port, starttls: s.starttls, tls: s.tls ?? null, certificate: await certificateView(s.certs?.[0]), matched: null };
+  const certificate = await certificateView(s.certs?.[0]);
+  // keys in the order of the issue's JSON
+  const conn = (dane: ConnectionDane, reason: string, matched: string | null = null): MailConnection => ({
+    address: s.address,
+    port: s.port,
+    starttls: s.starttls,
+    dane,
+    reason,
+    tls: s.tls ?? null,
+    certificate,
+    matched,
+  });
   const dane = t.records.length > 0;
   if (s.end === 'no-starttls') {
     const rule = dane && t.mustNotFallBack ? '; with usable TLSA records a DANE client must not fall back to plain text and defers the mail (RFC 7672 §2.2)' : '';
-    return { ...base, dane: 'no-starttls', reason: `${s.reason ?? 'no STARTTLS'}${rule}` };
+    return conn('no-starttls', `${s.reason ?? 'no STARTTLS'}${rule}`);
   }
-  if (s.end !== 'tls') return { ...base, dane: s.end, reason: s.reason ?? s.end };
-  if (!dane) return { ...base, dane: 'not-checked', reason: `TLS works, but there is nothing to match: ${t.notApplicable ?? 'no usable TLSA records'}` };
+  if (s.end !== 'tls') return conn(s.end, s.reason ?? s.end);
+  if (!dane) return conn('not-checked', `TLS works, but there is nothing to match: ${t.notApplicable ?? 'no usable TLSA records'}`);
   const pkix: PkixVerdict = t.usePkix ? (s.authorized ? 'valid' : 'invalid') : 'unknown';
   const m = await matchWithReferenceIds(t.records, s.certs ?? [], t.referenceIds, now, pkix);
   if (m.state === 'match') {
@@ -125,10 +136,10 @@ export async function judgeSession(s: SessionResult, t: ServiceTarget, now?: Dat
       m.usage === 3 || m.usage === 1
         ? `the leaf certificate (${m.usage === 3 ? 'DANE-EE, no name or date checks, RFC 7671 §5.1' : 'PKIX-EE, RFC 7671 §5.3'})`
         : `certificate #${m.certIndex} as trust anchor, with the leaf valid for ${t.referenceIds.join(' or ')} (${m.usage === 2 ? 'DANE-TA, RFC 7671 §5.2, RFC 7672 §3.2.3' : 'PKIX-TA, RFC 7671 §5.4'})`;
-    return { ...base, dane: 'match', reason: `${tlsaToString(m.record)} matches ${what}`, matched: tlsaToString(m.record) };
+    return conn('match', `${tlsaToString(m.record)} matches ${what}`, tlsaToString(m.record));
   }
   const ids = t.records.some((r) => r.usage === 2 || r.usage === 0) ? ` (reference identifiers: ${t.referenceIds.join(', ')})` : '';
-  return { ...base, dane: 'mismatch', reason: `${m.reason}${ids}` };
+  return conn('mismatch', `${m.reason}${ids}`);
 }
 
 /** Connect to every address of a service, judge each session, and the rollover readiness. */

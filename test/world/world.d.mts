@@ -110,7 +110,8 @@ export interface SmtpServerCase {
   /** What `check --mx --connect` says for the connection (and why, for the bad servers). */
   expect: { starttls?: 'offered' | 'not-offered' | 'refused'; dane: string; rollover?: 'ready' | 'not-ready' | 'not-applicable'; why?: string };
   /** What `openssl s_client -starttls smtp -dane_tlsa_domain <ref> -dane_tlsa_rrdata …` prints. */
-  openssl?: { ref: 'host' | 'domain'; says: string[]; verdict: string; why?: string }[];
+  /** `why`: openssl disagrees with the catalogue, and why; `note`: how openssl arrives at the same verdict. */
+  openssl?: { ref: 'host' | 'domain'; says: string[]; verdict: string; why?: string; note?: string }[];
 }
 export interface WorldSmtpServer {
   id: string;
