@@ -135,7 +135,7 @@ export async function judgeSession(s: SessionResult, t: ServiceTarget, now?: Dat
     const what =
       m.usage === 3 || m.usage === 1
         ? `the leaf certificate (${m.usage === 3 ? 'DANE-EE, no name or date checks, RFC 7671 §5.1' : 'PKIX-EE, RFC 7671 §5.3'})`
-        : `certificate #${m.certIndex} as trust anchor, with the leaf valid for ${t.referenceIds.join(' or ')} (${m.usage === 2 ? 'DANE-TA, RFC 7671 §5.2, RFC 7672 §3.2.3' : 'PKIX-TA, RFC 7671 §5.4'})`;
+        : `certificate #${m.certIndex} as trust anchor, with the leaf valid for ${t.referenceIds.join(' or ')} (${m.usage === 2 ? 'DANE-TA, RFC 7671 §5.2' : 'PKIX-TA, RFC 7671 §5.4'})`;
     return conn('match', `${tlsaToString(m.record)} matches ${what}`, tlsaToString(m.record));
   }
   const ids = t.records.some((r) => r.usage === 2 || r.usage === 0) ? ` (reference identifiers: ${t.referenceIds.join(', ')})` : '';

@@ -8,21 +8,28 @@
  */
 import { execFile } from 'node:child_process';
 import { describe, expect, test } from 'vitest';
-import { readCatalogue, readWorld, type SmtpServerCase, type WorldSmtpServer } from '../world/world.mjs';
+import { readCatalogue, readWorld, type ServiceCase, type SmtpServerCase, type WorldSmtpServer } from '../world/world.mjs';
 import { openSession } from '../../src/cli/starttls/session';
 import { check } from './run-check';
 
 const world = readWorld();
 const cases: SmtpServerCase[] = readCatalogue().smtp?.servers ?? [];
+const services: ServiceCase[] = readCatalogue().smtp?.services ?? [];
 const served = new Map<string, WorldSmtpServer>((world.smtp ?? []).map((s) => [s.id, s]));
 const good = cases.filter((c) => c.openssl);
 const bad = cases.filter((c) => !c.openssl);
 const dns = ['--resolver', world.resolvers.bind.doh, '--trust-anchor', world.trustAnchor.zone];
 
-function openssl(c: SmtpServerCase, ref: 'host' | 'domain'): Promise<string> {
+const OPENSSL_STARTTLS: Record<string, string> = { smtp: 'smtp', imap: 'imap', pop3: 'pop3', 'xmpp-client': 'xmpp' };
+
+function openssl(c: SmtpServerCase | ServiceCase, ref: 'host' | 'domain'): Promise<string> {
   const s = served.get(c.id)!;
-  const connect = s.ip ? `${s.ip}:25` : `[${s.ip6}]:25`;
-  const args = ['s_client', '-starttls', 'smtp', '-connect', connect, '-servername', c.host, '-dane_tlsa_domain', ref === 'host' ? c.host : c.domain];
+  const port = 'port' in c ? c.port : 25;
+  const connect = s.ip ? `${s.ip}:${port}` : `[${s.ip6}]:${port}`;
+  const proto = 'port' in c ? c.kind : 'smtp';
+  const name = ref === 'host' ? c.host : c.domain!;
+  const args = ['s_client', '-starttls', OPENSSL_STARTTLS[proto], '-connect', connect, '-servername', proto === 'xmpp-client' ? c.domain! : c.host, '-dane_tlsa_domain', name];
+  if (proto === 'xmpp-client') args.push('-xmpphost', c.domain!);
   for (const r of s.tlsa) args.push('-dane_tlsa_rrdata', r);
   return new Promise((resolve) => {
     const p = execFile('openssl', args, { timeout: 15_000 }, (_e, stdout, stderr) => resolve(stdout + stderr));
@@ -34,7 +41,7 @@ const HOST_KEYS = ['host', 'preference', 'address', 'tlsa', 'usable', 'dane', 'r
 const CONNECTION_KEYS = ['address', 'port', 'starttls', 'dane', 'reason', 'tls', 'certificate', 'matched'];
 
 describe('openssl s_client on the world mail servers says what the catalogue records', () => {
-  test.each(good.flatMap((c) => c.openssl!.map((o) => [`${c.id} (${o.ref})`, c, o] as const)))('%s', async (_n, c, o) => {
+  test.each([...good, ...services].flatMap((c) => c.openssl!.map((o) => [`${c.id} (${o.ref})`, c, o] as const)))('%s', async (_n, c, o) => {
     const out = await openssl(c, o.ref);
     for (const s of o.says) expect(out, out).toContain(s);
   });
@@ -105,6 +112,25 @@ describe('check <host> --port 25 --starttls smtp', () => {
     expect(j).toMatchObject({ host: 'mx.ta.smtp.test', port: 25, dane: 'match', service: { protocol: 'smtp' }, rollover: 'ready' });
     expect(j.connections[0]).toMatchObject({ address: '127.0.65.4', starttls: 'offered', dane: 'match' });
     expect(j.connections[0].matched).toMatch(/^2 1 1 /);
+  });
+});
+
+describe('check <host> --starttls imap|pop3|xmpp-client (issue #15 part 2)', () => {
+  test.each(services.map((c) => [c.id, c] as const))('%s', async (_id, c) => {
+    const xmpp = c.kind === 'xmpp-client';
+    const r = await check([xmpp ? c.domain! : c.host, ...(xmpp ? [] : ['--port', String(c.port)]), '--starttls', c.kind, '--json', ...dns]);
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j).toMatchObject({ host: c.host, port: c.port, tlsa: { name: `_${c.port}._tcp.${c.host}`, state: 'secure' }, service: { protocol: c.kind } });
+    if (xmpp) {
+      // RFC 7673: the validated SRV record gives the target; the TLSA records are at its port and name
+      expect(j.service.srv).toMatchObject({ name: `${c.srv}.${c.domain}`, state: 'secure', result: 'data', target: c.host, port: c.port });
+    }
+    expect(j.connections).toHaveLength(1);
+    const conn = j.connections[0];
+    expect({ starttls: conn.starttls, dane: conn.dane, rollover: j.rollover }, conn.reason).toEqual({ starttls: c.expect.starttls, dane: c.expect.dane, rollover: c.expect.rollover });
+    expect(j.dane).toBe(c.expect.dane);
+    for (const o of c.openssl ?? []) expect(conn.dane).toBe(o.verdict);
   });
 });
 

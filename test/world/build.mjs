@@ -92,7 +92,7 @@ async function makeCerts(runDir, catalogue, limit) {
     if (c.tlsaRecords.some((t) => t.of === 'retired')) mk(`retired-${c.id}`, c.cert.key, c.cert.issuer, names);
   }
   // issue #15 SMTP servers: the served certificate, and the "retired" (before renewal) or "next" one
-  for (const s of catalogue.smtp?.servers ?? []) {
+  for (const s of [...(catalogue.smtp?.servers ?? []), ...(catalogue.smtp?.services ?? [])]) {
     const names = s.cert.names ?? [s.host];
     mk(`smtp-${s.id}`, 'ec', s.cert.issuer, names);
     for (const t of s.tlsaRecords) if (t.of === 'retired' || t.of === 'next') mk(`smtp-${s.id}-${t.of}`, 'ec', s.cert.issuer, names);
@@ -328,16 +328,19 @@ export async function buildWorld({ runDir, catalogue, log = () => {} }) {
  */
 async function smtpRecords(catalogue, zones, certs, ders) {
   const out = [];
-  for (const s of catalogue.smtp?.servers ?? []) {
+  for (const s of [...(catalogue.smtp?.servers ?? []), ...(catalogue.smtp?.services ?? [])]) {
     const z = owningZone(s.host, zones);
-    z.extra.push(`${abs(s.domain)} MX 10 ${abs(s.host)}`);
+    const port = s.port ?? 25;
+    // mail servers: the domain's MX; other services: an SRV record when the protocol uses one (RFC 7673)
+    if (!s.port) z.extra.push(`${abs(s.domain)} MX 10 ${abs(s.host)}`);
+    if (s.srv) z.extra.push(`${s.srv}.${abs(s.domain)} SRV 0 5 ${port} ${abs(s.host)}`);
     if (s.ip) z.extra.push(`${abs(s.host)} A ${s.ip}`);
     if (s.ip6) z.extra.push(`${abs(s.host)} AAAA ${s.ip6}`);
     const file = (of) => certs.p({ leaf: `smtp-${s.id}.pem`, ca: 'ca.pem', 'other-ca': 'other-ca.pem', retired: `smtp-${s.id}-retired.pem`, next: `smtp-${s.id}-next.pem` }[of]);
     const tlsa = [];
     for (const t of s.tlsaRecords) tlsa.push(`${t.usage} ${t.selector} ${t.matching} ${tlsaData(await ders(file(t.of)), t.selector, t.matching)}`);
-    for (const r of tlsa) z.extra.push(`_25._tcp.${abs(s.host)} TLSA ${r}`);
-    out.push({ id: s.id, kind: s.kind, hideStarttls: s.hideStarttls, host: s.host, domain: s.domain, ip: s.ip, ip6: s.ip6, tlsa, key: certs.p(`smtp-${s.id}.key`), chain: certs.p(`smtp-${s.id}.chain.pem`) });
+    for (const r of tlsa) z.extra.push(`_${port}._tcp.${abs(s.host)} TLSA ${r}`);
+    out.push({ id: s.id, kind: s.kind, port, hideStarttls: s.hideStarttls, host: s.host, domain: s.domain, ip: s.ip, ip6: s.ip6, tlsa, key: certs.p(`smtp-${s.id}.key`), chain: certs.p(`smtp-${s.id}.chain.pem`) });
   }
   return out;
 }

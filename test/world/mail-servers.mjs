@@ -55,8 +55,7 @@ const SCRIPTS = {
       else if (cmd === 'STARTTLS') {
         stop();
         await dribble(sock, '220 2.0.0 ready to start TLS\r\n');
-        const t = new tls.TLSSocket(sock, { isServer: true, key: fs.readFileSync(s.key), cert: fs.readFileSync(s.chain) });
-        t.on('error', () => {});
+        upgrade(sock, s);
       } else if (cmd === 'QUIT') sock.end('221 bye\r\n');
     });
     void dribble(sock, `220-${s.host} ESMTP scripted\r\n220-this banner has\r\n220 three lines\r\n`);
@@ -94,10 +93,56 @@ const SCRIPTS = {
   },
   /** Accepts the connection and says nothing. */
   silent: () => {},
+  /** IMAP (RFC 9051 §6.2.1): CAPABILITY with STARTTLS, then TLS. */
+  imap: (sock, s) => {
+    sock.write('* OK [CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED] world IMAP ready\r\n');
+    const stop = lines(sock, (l) => {
+      const [tag, cmd] = l.split(' ');
+      if (cmd?.toUpperCase() === 'CAPABILITY') sock.write(`* CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED\r\n${tag} OK CAPABILITY completed\r\n`);
+      else if (cmd?.toUpperCase() === 'STARTTLS') {
+        stop();
+        sock.write(`${tag} OK Begin TLS negotiation now\r\n`, () => upgrade(sock, s));
+      } else sock.write(`${tag} BAD unknown\r\n`);
+    });
+  },
+  /** POP3 (RFC 2595 §4): CAPA with STLS, then TLS. */
+  pop3: (sock, s) => {
+    sock.write('+OK world POP3 ready\r\n');
+    const stop = lines(sock, (l) => {
+      const cmd = l.split(' ')[0].toUpperCase();
+      if (cmd === 'CAPA') sock.write('+OK capabilities\r\nUSER\r\nSTLS\r\n.\r\n');
+      else if (cmd === 'STLS') {
+        stop();
+        sock.write('+OK begin TLS\r\n', () => upgrade(sock, s));
+      } else sock.write('-ERR unknown\r\n');
+    });
+  },
+  /** XMPP client-to-server (RFC 6120 §5.4): stream features with <starttls/>, <proceed/>, TLS. */
+  'xmpp-client': (sock, s) => {
+    let text = '';
+    const onData = (d) => {
+      text += d.toString('utf8');
+      if (/<stream:stream\b[^>]*>/.test(text) && !text.includes('<starttls')) {
+        text = '';
+        sock.write(`<?xml version='1.0'?><stream:stream from='${s.domain}' id='w1' version='1.0' xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>` +
+          "<stream:features><starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'><required/></starttls></stream:features>");
+      } else if (text.includes('<starttls')) {
+        sock.off('data', onData);
+        sock.write("<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>", () => upgrade(sock, s));
+      }
+    };
+    sock.on('data', onData);
+  },
 };
 
+/** The server side of the TLS handshake on a socket after STARTTLS. */
+function upgrade(sock, s) {
+  const t = new tls.TLSSocket(sock, { isServer: true, key: fs.readFileSync(s.key), cert: fs.readFileSync(s.chain) });
+  t.on('error', () => {});
+}
+
 /**
- * Starts every server of `list` (servers.json `smtp`) on port 25 of its addresses.
+ * Starts every server of `list` (servers.json `smtp`) on its port (25 unless given) of its addresses.
  * Returns one listen promise per socket.
  */
 export function startMailServers(list, listen) {
@@ -130,7 +175,7 @@ export function startMailServers(list, listen) {
         });
       }
       server.on('error', () => {});
-      waits.push(listen(server, SMTP_PORT, ip));
+      waits.push(listen(server, s.port ?? SMTP_PORT, ip));
     }
   }
   return waits;

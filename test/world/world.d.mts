@@ -91,7 +91,16 @@ export interface Catalogue {
   /** Mail domains (MX + `_25._tcp` TLSA), proven by mail.test.ts. */
   mail?: MailCase[];
   /** Mail servers on port 25 (issue #15), proven by smtp.test.ts. */
-  smtp?: { servers: SmtpServerCase[] };
+  smtp?: { servers: SmtpServerCase[]; services?: ServiceCase[] };
+}
+/** A STARTTLS service other than SMTP on port 25 (issue #15 part 2). */
+export interface ServiceCase extends Omit<SmtpServerCase, 'domain' | 'serve'> {
+  kind: 'xmpp-client' | 'imap' | 'pop3';
+  port: number;
+  /** XMPP: the service domain of the SRV record. */
+  domain?: string;
+  /** SRV owner prefix, e.g. "_xmpp-client._tcp". */
+  srv?: string;
 }
 /** One mail server of the world (issue #15): `<id>.smtp.test MX 10 mx.<id>.smtp.test`. */
 export interface SmtpServerCase {
@@ -116,6 +125,7 @@ export interface SmtpServerCase {
 export interface WorldSmtpServer {
   id: string;
   kind: string;
+  port: number;
   host: string;
   domain: string;
   ip?: string;

@@ -16,6 +16,6 @@ export const DNS_PORT = 53;
 export function aliasAddresses(catalogue) {
   const set = new Set(Object.values(ADDR));
   for (const c of catalogue.cases) if (c.site && c.ip) set.add(c.ip);
-  for (const s of catalogue.smtp?.servers ?? []) if (s.ip) set.add(s.ip); // issue #15 mail servers
+  for (const s of [...(catalogue.smtp?.servers ?? []), ...(catalogue.smtp?.services ?? [])]) if (s.ip) set.add(s.ip); // issue #15 mail servers
   return [...set];
 }
