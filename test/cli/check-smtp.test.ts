@@ -14,7 +14,9 @@ import { check } from './run-check';
 
 const world = readWorld();
 const cases: SmtpServerCase[] = readCatalogue().smtp?.servers ?? [];
-const services: ServiceCase[] = readCatalogue().smtp?.services ?? [];
+const allServices: ServiceCase[] = readCatalogue().smtp?.services ?? [];
+const services = allServices.filter((c) => !c.implicitTls);
+const implicit = allServices.filter((c) => c.implicitTls);
 const served = new Map<string, WorldSmtpServer>((world.smtp ?? []).map((s) => [s.id, s]));
 const good = cases.filter((c) => c.openssl);
 const bad = cases.filter((c) => !c.openssl);
@@ -131,6 +133,15 @@ describe('check <host> --starttls imap|pop3|xmpp-client (issue #15 part 2)', () 
     expect({ starttls: conn.starttls, dane: conn.dane, rollover: j.rollover }, conn.reason).toEqual({ starttls: c.expect.starttls, dane: c.expect.dane, rollover: c.expect.rollover });
     expect(j.dane).toBe(c.expect.dane);
     for (const o of c.openssl ?? []) expect(conn.dane).toBe(o.verdict);
+  });
+});
+
+describe('implicit TLS: plain check --connect --port 465', () => {
+  test.each(implicit.map((c) => [c.id, c] as const))('%s', async (_id, c) => {
+    const r = await check([c.host, '--port', String(c.port), '--connect', '--json', ...dns]);
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j).toMatchObject({ host: c.host, port: c.port, tlsa: { name: `_${c.port}._tcp.${c.host}`, state: 'secure' }, dane: c.expect.dane, connectedAddress: c.ip });
   });
 });
 

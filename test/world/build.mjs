@@ -340,7 +340,7 @@ async function smtpRecords(catalogue, zones, certs, ders) {
     const tlsa = [];
     for (const t of s.tlsaRecords) tlsa.push(`${t.usage} ${t.selector} ${t.matching} ${tlsaData(await ders(file(t.of)), t.selector, t.matching)}`);
     for (const r of tlsa) z.extra.push(`_${port}._tcp.${abs(s.host)} TLSA ${r}`);
-    out.push({ id: s.id, kind: s.kind, port, hideStarttls: s.hideStarttls, host: s.host, domain: s.domain, ip: s.ip, ip6: s.ip6, tlsa, key: certs.p(`smtp-${s.id}.key`), chain: certs.p(`smtp-${s.id}.chain.pem`) });
+    out.push({ id: s.id, kind: s.kind, port, hideStarttls: s.hideStarttls, implicitTls: s.implicitTls, host: s.host, domain: s.domain, ip: s.ip, ip6: s.ip6, tlsa, key: certs.p(`smtp-${s.id}.key`), chain: certs.p(`smtp-${s.id}.chain.pem`) });
   }
   return out;
 }

@@ -152,6 +152,7 @@ export function startMailServers(list, listen) {
       let server;
       if (s.kind === 'smtp-server') {
         server = new SMTPServer({
+          secure: s.implicitTls === true, // TLS from the first byte (submissions, RFC 8314 §3.3)
           name: s.host,
           banner: `world case ${s.id}`,
           key: fs.readFileSync(s.key),

@@ -95,7 +95,9 @@ export interface Catalogue {
 }
 /** A STARTTLS service other than SMTP on port 25 (issue #15 part 2). */
 export interface ServiceCase extends Omit<SmtpServerCase, 'domain' | 'serve'> {
-  kind: 'xmpp-client' | 'imap' | 'pop3';
+  kind: 'xmpp-client' | 'imap' | 'pop3' | 'smtp-server';
+  /** TLS from the first byte (465). */
+  implicitTls?: boolean;
   port: number;
   /** XMPP: the service domain of the SRV record. */
   domain?: string;
