@@ -57,6 +57,13 @@ function sentChain(socket: TLSSocket): Uint8Array[] {
   return certs;
 }
 
+/** Both chains of a finished handshake, as the matcher takes them (also used by the STARTTLS sessions, issue #15). */
+export function peerChains(s: TLSSocket): PeerChains {
+  const validated = issuerChain(s); // first: sentChain consumes OpenSSL's peer chain
+  const sent = sentChain(s);
+  return { sent: sent.length > 0 ? sent : validated.slice(0, 1), pkix: s.authorized ? { verdict: 'valid', validated } : { verdict: 'invalid' } };
+}
+
 /** Open a TLS connection and collect the chain as sent (leaf first) and the chain Node validated. */
 export function fetchChain(ip: string, port: number, servername: string, timeoutMs = 8000, ca?: string | Buffer): Promise<Presented | { error: string }> {
   return new Promise((resolve) => {
@@ -69,11 +76,8 @@ export function fetchChain(ip: string, port: number, servername: string, timeout
       socket = connect({ host: ip, port, servername: isIP(servername) ? undefined : servername, rejectUnauthorized: false, ...(ca ? { ca } : {}), ALPNProtocols: ['http/1.1'] }, () => {
         clearTimeout(timer);
         const s = socket!;
-        const validated = issuerChain(s); // first: sentChain consumes OpenSSL's peer chain
-        const sent = sentChain(s);
         const authorized = s.authorized;
-        const peer: PeerChains = { sent: sent.length > 0 ? sent : validated.slice(0, 1), pkix: authorized ? { verdict: 'valid', validated } : { verdict: 'invalid' } };
-        const out = { peer, authorized, protocol: s.getProtocol() };
+        const out = { peer: peerChains(s), authorized, protocol: s.getProtocol() };
         s.end();
         resolve(out);
       });

@@ -13,7 +13,7 @@
  *    client must not fall back to plain text.
  */
 import type { MailHost, MailResult } from '../core/mail';
-import { matchTlsa, parseCertificate, tlsaToString, type DaneMatch, type PkixVerdict } from '../core/dane/match';
+import { matchTlsa, parseCertificate, tlsaToString, type DaneMatch, type PeerChains } from '../core/dane/match';
 import { combineRollover, rolloverReadiness, type RolloverState } from '../core/dane/rollover';
 import { fromHex } from '../core/util/encoding';
 import type { TLSAData } from '../core/wire/types';
@@ -69,10 +69,10 @@ export function parseTlsaText(s: string): TLSAData | null {
  * a match (DANE-EE ignores names, so only the TA usages can differ). The one place that calls
  * matchTlsa for STARTTLS services.
  */
-export async function matchWithReferenceIds(records: TLSAData[], certs: Uint8Array[], referenceIds: readonly string[], now?: Date, pkix: PkixVerdict = 'unknown'): Promise<DaneMatch> {
+export async function matchWithReferenceIds(records: TLSAData[], peer: PeerChains, referenceIds: readonly string[], now?: Date): Promise<DaneMatch> {
   let first: DaneMatch | undefined;
   for (const host of referenceIds) {
-    const m = await matchTlsa(records, { certs }, { host, pkix, now });
+    const m = await matchTlsa(records, peer, { host, now });
     if (m.state === 'match' && !m.pkixUnverified) return m;
     first ??= m;
   }
@@ -108,6 +108,12 @@ export interface ServiceTarget {
   usePkix: boolean;
 }
 
+/** The chains for the matcher; without PKIX (SMTP, RFC 7672 §3.1.3) the verdict is left unknown. */
+function peerFor(s: SessionResult, t: ServiceTarget): PeerChains {
+  const sent = s.certs ?? [];
+  return t.usePkix && s.peer ? s.peer : { sent, pkix: { verdict: 'unknown' } };
+}
+
 /** Judge one session. */
 export async function judgeSession(s: SessionResult, t: ServiceTarget, now?: Date): Promise<MailConnection> {
   const certificate = await certificateView(s.certs?.[0]);
@@ -129,8 +135,7 @@ export async function judgeSession(s: SessionResult, t: ServiceTarget, now?: Dat
   }
   if (s.end !== 'tls') return conn(s.end, s.reason ?? s.end);
   if (!dane) return conn('not-checked', `TLS works, but there is nothing to match: ${t.notApplicable ?? 'no usable TLSA records'}`);
-  const pkix: PkixVerdict = t.usePkix ? (s.authorized ? 'valid' : 'invalid') : 'unknown';
-  const m = await matchWithReferenceIds(t.records, s.certs ?? [], t.referenceIds, now, pkix);
+  const m = await matchWithReferenceIds(t.records, peerFor(s, t), t.referenceIds, now);
   if (m.state === 'match') {
     const what =
       m.usage === 3 || m.usage === 1
@@ -157,8 +162,7 @@ export async function connectService(t: ServiceTarget, opts: { stepTimeoutMs?: n
       .map(async (s) => ({
         address: s.address,
         verdict: await rolloverReadiness(t.records, s.certs!, async (r) => {
-          const pkix: PkixVerdict = t.usePkix ? (s.authorized ? 'valid' : 'invalid') : 'unknown';
-          const m = await matchWithReferenceIds([r], s.certs!, t.referenceIds, opts.now, pkix);
+          const m = await matchWithReferenceIds([r], peerFor(s, t), t.referenceIds, opts.now);
           return m.state === 'match' ? { matched: true, certIndex: m.certIndex } : { matched: false };
         }),
       })),

@@ -5,7 +5,9 @@
  * says which step ended it and why. Never throws, never hangs past the time-outs.
  */
 import { connect as netConnect, isIP, type Socket } from 'node:net';
-import { connect as tlsConnect, type PeerCertificate, type TLSSocket } from 'node:tls';
+import { connect as tlsConnect, type TLSSocket } from 'node:tls';
+import type { PeerChains } from '../../core/dane/match';
+import { peerChains } from '../connect';
 import { STARTTLS_LIMITS } from './limits';
 import { starttlsDialog, type DialogStep, type StarttlsOffer, type StarttlsProtocol } from './protocol';
 
@@ -21,10 +23,10 @@ export interface SessionResult {
   reason?: string;
   banner?: string;
   tls?: { version: string; cipher: string };
-  /** DER certificates as sent, leaf first. */
+  /** DER certificates as sent, leaf first (= peer.sent). */
   certs?: Uint8Array[];
-  /** Node's PKIX verdict (CA store + NODE_EXTRA_CA_CERTS + `ca`) for the SNI name. */
-  authorized?: boolean;
+  /** Both chains with Node's PKIX verdict (CA store + NODE_EXTRA_CA_CERTS + `ca`) for the SNI name. */
+  peer?: PeerChains;
 }
 
 export interface SessionOptions {
@@ -39,19 +41,6 @@ export interface SessionOptions {
   /** XMPP stream `to`. */
   domain?: string;
   ca?: string | Buffer;
-}
-
-/** The chain as sent, leaf first (Node links the certificates it received through issuerCertificate). */
-function peerChain(socket: TLSSocket): Uint8Array[] {
-  const certs: Uint8Array[] = [];
-  const seen = new Set<string>();
-  let c: (PeerCertificate & { issuerCertificate?: PeerCertificate }) | undefined = socket.getPeerCertificate(true);
-  while (c && c.raw && !seen.has(c.fingerprint256)) {
-    seen.add(c.fingerprint256);
-    certs.push(new Uint8Array(c.raw));
-    c = c.issuerCertificate;
-  }
-  return certs;
 }
 
 export function openSession(o: SessionOptions): Promise<SessionResult> {
@@ -88,13 +77,14 @@ export function openSession(o: SessionOptions): Promise<SessionResult> {
       const servername = isIP(o.servername) ? undefined : o.servername;
       tls = tlsConnect({ ...(socket ? { socket } : { host: o.address, port: o.port }), servername, rejectUnauthorized: false, ...(o.ca ? { ca: o.ca } : {}) }, () => {
         const t = tls!;
-        const certs = peerChain(t);
+        const peer = peerChains(t);
+        const certs = peer.sent;
         const cipher = t.getCipher();
         finish({
           end: 'tls',
           tls: { version: t.getProtocol() ?? '', cipher: cipher?.standardName ?? cipher?.name ?? '' },
           certs,
-          authorized: t.authorized,
+          peer,
           ...(certs.length === 0 ? { reason: 'the server presented no certificate' } : {}),
         });
       });

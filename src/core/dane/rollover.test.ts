@@ -12,7 +12,7 @@ const rec = (n: string, u: number, s = 1, m = 1) => generateTlsa(der(n), u, s, m
 const matcher =
   (chain: Uint8Array[], host = 'www.dane.test'): RecordMatcher =>
   async (r) => {
-    const m = await matchTlsa([r], { certs: chain }, { host, pkix: 'unknown', now: new Date('2030-01-01T00:00:00Z') });
+    const m = await matchTlsa([r], { sent: chain, pkix: { verdict: 'unknown' } }, { host, now: new Date('2030-01-01T00:00:00Z') });
     return m.state === 'match' ? { matched: true, certIndex: m.certIndex } : { matched: false };
   };
 const judge = async (records: Promise<TLSAData>[], chainNames: string[], host?: string) => {
