@@ -79,7 +79,8 @@ export async function matchWithReferenceIds(records: TLSAData[], peer: PeerChain
   return first ?? { state: 'error', reason: 'no reference identifier' };
 }
 
-const plain = (n: string) => n.replace(/\.$/, '').toLowerCase();
+/** A host name without its trailing dot, lowercase. */
+export const plain = (n: string) => n.replace(/\.$/, '').toLowerCase();
 
 /** The TLSA base domain of a host: its TLSA owner name without `_<port>._tcp.`. */
 export function tlsaBase(tlsaName: string): string {

@@ -18,7 +18,7 @@ import type { Validator } from '../core/dnssec/validator';
 import { readName } from '../core/wire/name';
 import { rdataToString } from '../core/wire/present';
 import { RRType, type Name, type TLSAData } from '../core/wire/types';
-import { connectionLines, connectService, tlsaBase, validAddresses, type MailHostConnect } from './mail-connect';
+import { connectionLines, connectService, plain, tlsaBase, validAddresses, type MailHostConnect } from './mail-connect';
 import type { StarttlsProtocol } from './starttls/protocol';
 
 export interface ServiceResult extends CheckResult, MailHostConnect {
@@ -30,7 +30,6 @@ export interface ServiceResult extends CheckResult, MailHostConnect {
 }
 
 const XMPP_DEFAULT_PORT = { 'xmpp-client': 5222, 'xmpp-server': 5269 } as const;
-const plain = (n: string) => n.replace(/\.$/, '').toLowerCase();
 
 interface Srv {
   priority: number;
