@@ -54,7 +54,10 @@ const SCRIPTS = {
       if (cmd === 'EHLO') await dribble(sock, `250-${s.host} hello\r\n250-SIZE 10240000\r\n250-8BITMIME\r\n250-STARTTLS\r\n250 SMTPUTF8\r\n`);
       else if (cmd === 'STARTTLS') {
         stop();
-        await dribble(sock, '220 2.0.0 ready to start TLS\r\n');
+        const reply = '220 2.0.0 ready to start TLS\r\n';
+        await dribble(sock, reply.slice(0, -1));
+        // the last byte and the TLS wrap in one tick: the ClientHello cannot arrive in between and be lost
+        sock.write(reply.slice(-1));
         upgrade(sock, s);
       } else if (cmd === 'QUIT') sock.end('221 bye\r\n');
     });
@@ -101,7 +104,8 @@ const SCRIPTS = {
       if (cmd?.toUpperCase() === 'CAPABILITY') sock.write(`* CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED\r\n${tag} OK CAPABILITY completed\r\n`);
       else if (cmd?.toUpperCase() === 'STARTTLS') {
         stop();
-        sock.write(`${tag} OK Begin TLS negotiation now\r\n`, () => upgrade(sock, s));
+        sock.write(`${tag} OK Begin TLS negotiation now\r\n`);
+        upgrade(sock, s); // same tick as the reply: no ClientHello can slip past unread
       } else sock.write(`${tag} BAD unknown\r\n`);
     });
   },
@@ -113,7 +117,8 @@ const SCRIPTS = {
       if (cmd === 'CAPA') sock.write('+OK capabilities\r\nUSER\r\nSTLS\r\n.\r\n');
       else if (cmd === 'STLS') {
         stop();
-        sock.write('+OK begin TLS\r\n', () => upgrade(sock, s));
+        sock.write('+OK begin TLS\r\n');
+        upgrade(sock, s);
       } else sock.write('-ERR unknown\r\n');
     });
   },
@@ -128,7 +133,8 @@ const SCRIPTS = {
           "<stream:features><starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'><required/></starttls></stream:features>");
       } else if (text.includes('<starttls')) {
         sock.off('data', onData);
-        sock.write("<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>", () => upgrade(sock, s));
+        sock.write("<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>");
+        upgrade(sock, s);
       }
     };
     sock.on('data', onData);
