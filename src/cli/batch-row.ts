@@ -56,7 +56,7 @@ export function rowOf(input: string, one: OneResult): BatchRow {
     if (r.state === 'insecure') return row('none', 'insecure', 'not signed', r.reason ?? what);
     return row('dns-ok', 'secure', 'secure', what);
   }
-  if (one.kind === 'host' || one.kind === 'service') {
+  if (one.kind === 'host') {
     const r = one.result;
     const bad = r.address.state === 'bogus' ? r.address : r.tlsa.state === 'bogus' ? r.tlsa : null;
     if (bad || r.dane === 'bogus') return row('fail', 'bogus', 'bogus', bad?.reason ?? r.daneReason ?? 'a signature did not validate');

@@ -206,15 +206,3 @@ export async function connectMail(result: MailResult, opts: Omit<ConnectMailOpti
   const hosts = await Promise.all(result.hosts.map(async (h) => ({ ...h, ...(await connectMailHost(h, { ...opts, domain: result.domain })) })));
   return { ...result, hosts };
 }
-
-/** Human output: one line per address, below the host's dane line. */
-export function connectionLines(host: object, colour: (s: string) => string): string[] {
-  const h = host as Partial<MailHostConnect>;
-  if (!h.connections) return [];
-  const lines = h.connections.map((c) => {
-    const tls = c.tls ? ` ${c.tls.version}` : '';
-    return `           ${c.address.includes(':') ? `[${c.address}]` : c.address}:${c.port} starttls ${c.starttls ?? '-'}${tls}: ${colour(c.dane)}: ${c.reason}`;
-  });
-  if (h.rollover) lines.push(`           rollover ${colour(h.rollover)}: ${h.rolloverReason}`);
-  return lines;
-}

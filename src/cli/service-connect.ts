@@ -18,7 +18,7 @@ import type { Validator } from '../core/dnssec/validator';
 import { readName } from '../core/wire/name';
 import { rdataToString } from '../core/wire/present';
 import { RRType, type Name, type TLSAData } from '../core/wire/types';
-import { connectionLines, connectService, plain, tlsaBase, validAddresses, type MailHostConnect } from './mail-connect';
+import { connectService, plain, tlsaBase, validAddresses, type MailHostConnect } from './mail-connect';
 import type { StarttlsProtocol } from './starttls/protocol';
 
 export interface ServiceResult extends CheckResult, MailHostConnect {
@@ -110,11 +110,4 @@ export async function checkService(validator: Validator, host: Name, port: numbe
     daneReason = bad ? `${bad.address}: ${bad.reason}` : cs[0]?.reason ?? 'no address to connect to';
   }
   return { ...result, dane, ...(daneReason ? { daneReason } : {}), service: { protocol, ...(srvSummary ? { srv: srvSummary } : {}) }, ...connect, elapsedMs: Math.round(performance.now() - started) };
-}
-
-/** Human output: the SRV step (XMPP), then one line per address (mail-connect.ts). */
-export function serviceLines(r: ServiceResult): string[] {
-  const srv = r.service.srv;
-  const lines = srv ? [`  srv      ${srv.state} ${srv.result} at ${srv.name}${srv.target ? ` → ${srv.target}:${srv.port}` : ''}`] : [];
-  return [...lines, ...connectionLines(r, (s) => s)];
 }
