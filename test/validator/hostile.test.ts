@@ -51,11 +51,13 @@ const show = (r: LookupResult) => `${r.name} ${r.type}: ${r.state}/${r.result} $
  * One lookup through a fresh validator behind `attack`. Unless `positive` (a control whose
  * rewrite keeps the data intact), the verdict must not be secure.
  */
-async function through(name: string, type: number, attack: Attack, opts: { positive?: boolean } = {}): Promise<Verdict> {
+async function through(name: string, type: number, attack: Attack, opts: { positive?: boolean; speculative?: boolean } = {}): Promise<Verdict> {
   const r = await lookupThrough(attack, honest, name, type);
   summary.push([`${name}/${type}`, `${r.state}/${r.result}`, r.reason?.code ?? '-', r.reason?.message ?? '']);
-  // A test that never lied proves nothing.
-  expect(r.log.some((l) => l.changed), `the attack never fired for ${name}/${type}`).toBe(true);
+  // A test that never lied proves nothing — except where the lie is told to a speculative
+  // (prefetched) question the proof does not need: the verdict may be reached before its answer
+  // arrives, and that is exactly what is being tested (issue 14).
+  if (!opts.speculative) expect(r.log.some((l) => l.changed), `the attack never fired for ${name}/${type}`).toBe(true);
   // The one invariant of this file.
   if (!opts.positive) expect(r.state, `SECURE under attack: ${show(r)}`).not.toBe('secure');
   return r;
@@ -296,7 +298,7 @@ describe.concurrent('DS removed to fake an insecure delegation', () => {
   test('opt-out span of another name (unsigned.optout.example) claimed to hide www.optout.example', async () => {
     // `positive`: the lie is told to "www.optout.example DS", a question the proof of the signed
     // A RRset does not need (its signer is optout.example, issue 14), so the data is intact.
-    const r = await through('www.optout.example', A, on('www.optout.example', DS, async (m, _q, t) => negative(m, 0, (await t.honest('unsigned.optout.example', DS)).authority)), { positive: true });
+    const r = await through('www.optout.example', A, on('www.optout.example', DS, async (m, _q, t) => negative(m, 0, (await t.honest('unsigned.optout.example', DS)).authority)), { positive: true, speculative: true });
     // The proof material is genuine; if it happens to also prove "no DS at www" the name stays
     // secure with its real data. What it must never do is make a signed name insecure.
     expect(r.state, show(r)).not.toBe('insecure');
