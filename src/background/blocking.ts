@@ -7,6 +7,7 @@ import browser, { type WebRequest } from 'webextension-polyfill';
 import { compareCertificate } from './certificates';
 import { currentOptions } from './options-state';
 import { enqueue, navigations, publish, stateOf } from './tab-state';
+import { mark } from './timings';
 import { securityInfo } from './tls-firefox';
 
 /** How long a Firefox navigation may wait for the DNS verdict before it is let through. */
@@ -24,8 +25,17 @@ export function pageUrlOf(url: string | undefined): string {
 }
 
 export async function onHeadersReceived(details: WebRequest.OnHeadersReceivedDetailsType): Promise<WebRequest.BlockingResponse> {
+  mark(details.tabId, details.url, 'headersIn');
+  const response = await holdResponse(details);
+  mark(details.tabId, details.url, 'headersOut');
+  return response;
+}
+
+async function holdResponse(details: WebRequest.OnHeadersReceivedDetailsType): Promise<WebRequest.BlockingResponse> {
   // getSecurityInfo works only while the request waits in this listener: ask at once.
-  const tls = securityInfo(details.requestId).catch(() => null);
+  const tls = securityInfo(details.requestId)
+    .catch(() => null)
+    .finally(() => mark(details.tabId, details.url, 'certRead'));
   const nav = await enqueue(details.tabId, () => navigations.get(details.tabId));
   if (!nav || nav.url !== details.url || !nav.target.check) return {};
   nav.tls = await tls;

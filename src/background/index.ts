@@ -26,12 +26,16 @@ import {
 import { followOptions } from './options-state';
 import { noteSubrequest } from './subrequests';
 import { certApi } from './tab-state';
+import { isTimingsMessage, markNavigation, onTimingsMessage } from './timings';
 
 const WEB = { urls: ['http://*/*', 'https://*/*'] };
 
 browser.webRequest.onBeforeRequest.addListener((details) => {
   if (details.tabId < 0) return;
-  if (details.type === 'main_frame') onMainFrameRequest(details);
+  if (details.type === 'main_frame') {
+    markNavigation(details.tabId, details.url, details.timeStamp);
+    onMainFrameRequest(details);
+  }
   else noteSubrequest(details.tabId, details.url);
 }, WEB);
 
@@ -46,7 +50,9 @@ browser.tabs.onUpdated.addListener(onTabUpdated);
 browser.tabs.onRemoved.addListener(onTabRemoved);
 
 browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) => {
-  if (sender.id !== browser.runtime.id || !isRequest(message)) return undefined;
+  if (sender.id !== browser.runtime.id) return undefined;
+  if (isTimingsMessage(message)) return onTimingsMessage(message);
+  if (!isRequest(message)) return undefined;
   return handle(message, sender);
 });
 

@@ -10,6 +10,7 @@ import { isBlockPage, pageUrlOf } from './blocking';
 import { compareCertificate } from './certificates';
 import { currentOptions, engine, optionsReady } from './options-state';
 import { showState } from './show-state';
+import { mark } from './timings';
 import { enqueue, forgetStoredState, navigations, publish, stateOf, storedState, type Navigation } from './tab-state';
 
 /**
@@ -47,11 +48,13 @@ function startCheck(nav: Navigation, fresh = false): void {
   nav.error = null;
   nav.cert = null;
   nav.certRunning = null;
+  mark(nav.tabId, nav.url, 'validatorStart');
   const pending = engine.check(nav.target.host, nav.target.port, { fresh });
   nav.pending = pending;
   pending.then(
     async (check) => {
       if (nav.pending !== pending) return;
+      mark(nav.tabId, nav.url, 'verdict');
       nav.check = check;
       await publish(nav);
       if (nav.tls) await compareCertificate(nav);

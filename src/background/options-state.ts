@@ -5,8 +5,9 @@
 import { defaultOptions, withEnforcementException, type Options } from '../shared/options';
 import { loadOptions, onOptionsChanged, saveOptions } from '../shared/options-storage';
 import { Engine } from './engine';
+import { timedFetch } from './timings';
 
-export const engine = new Engine();
+export const engine = new Engine({ fetch: timedFetch });
 
 let options: Options = defaultOptions();
 /** Set once a change arrives: a slower start-up read must not overwrite newer options with older ones. */

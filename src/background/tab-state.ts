@@ -10,6 +10,7 @@ import { buildDetails, type CertOutcome, type TlsInfo } from './details';
 import type { HostCheck } from './engine';
 import { currentOptions } from './options-state';
 import { showState } from './show-state';
+import { mark, timingsOn } from './timings';
 import { hasCertificateApi } from './tls-firefox';
 
 /** Can this browser show the server certificate to extensions (Firefox)? */
@@ -92,11 +93,15 @@ function sessionArea(): SessionArea | null {
 export async function publish(nav: Navigation): Promise<TabState> {
   const state = stateOf(nav);
   if (navigations.get(nav.tabId) !== nav) return state; // superseded
+  const settled = timingsOn() && state.state !== 'checking';
   await showState(state).catch(() => undefined); // the tab may be gone already
+  if (settled) mark(nav.tabId, nav.url, 'painted');
   const message: Broadcast = { type: 'tabStateChanged', state };
   await browser.runtime.sendMessage(message).catch(() => undefined); // no page is listening
+  if (settled) mark(nav.tabId, nav.url, 'broadcast');
   // Chrome may stop the worker (Firefox the event page): keep the last state for the popup.
   await sessionArea()?.set({ [sessionKey(nav.tabId)]: state }).catch(() => undefined);
+  if (settled) mark(nav.tabId, nav.url, 'stored');
   return state;
 }
 

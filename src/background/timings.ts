@@ -1,0 +1,113 @@
+/**
+ * Bench-only phase timestamps of each tab's navigation (bench/page-load.ts): when the browser
+ * reported the navigation, when the validator started, when the first DoH answer came, when the
+ * verdict was known, when the toolbar was painted, the pages told and the state stored, and in
+ * Firefox how long the blocking onHeadersReceived listener held the response.
+ *
+ * Off unless a bench turns it on with the message `{ type: 'benchTimings', enable: true }` from
+ * an extension page; while off each hook is one boolean test and nothing is kept. The same
+ * message without `enable` answers the records. Times are wall-clock milliseconds with sub-ms
+ * precision (`performance.timeOrigin + performance.now()`), comparable with a page's navigation
+ * timing (`performance.timeOrigin + entry.startTime`).
+ */
+import type { FetchLike } from '../core/transport/doh';
+
+export type Phase =
+  /** The browser's own time stamp of the main_frame request (webRequest `timeStamp`). */
+  | 'event'
+  /** Our onBeforeRequest listener ran. */
+  | 'handler'
+  /** engine.check called for the navigation's host. */
+  | 'validatorStart'
+  /** The first DoH response after validatorStart (absent when the verdict came from the cache). */
+  | 'firstAnswer'
+  /** The engine's promise settled. */
+  | 'verdict'
+  /** The settled state: toolbar painted (setIcon, badge, title resolved). */
+  | 'painted'
+  /** The settled state: broadcast to the pages sent. */
+  | 'broadcast'
+  /** The settled state: written to session storage. */
+  | 'stored'
+  /** Firefox: the blocking onHeadersReceived listener was called. */
+  | 'headersIn'
+  /** Firefox: getSecurityInfo answered. */
+  | 'certRead'
+  /** Firefox: the listener returned (the response goes on). */
+  | 'headersOut';
+
+export interface TabTimings {
+  tabId: number;
+  url: string;
+  marks: Partial<Record<Phase, number>>;
+}
+
+let enabled = false;
+const byTab = new Map<number, TabTimings>();
+/** Tabs whose validator started and whose first DoH answer has not come yet. */
+const awaitingAnswer = new Set<number>();
+
+export const clock = (): number => performance.timeOrigin + performance.now();
+
+export function timingsOn(): boolean {
+  return enabled;
+}
+
+/** A new top-level navigation of a tab: its record starts over. */
+export function markNavigation(tabId: number, url: string, eventAt?: number): void {
+  if (!enabled) return;
+  const marks: TabTimings['marks'] = { handler: clock() };
+  if (eventAt !== undefined) marks.event = eventAt;
+  byTab.set(tabId, { tabId, url, marks });
+  awaitingAnswer.delete(tabId);
+}
+
+/** Records `phase` for the tab's navigation to `url` (the first time only). */
+export function mark(tabId: number, url: string, phase: Phase): void {
+  if (!enabled) return;
+  let t = byTab.get(tabId);
+  if (!t || t.url !== url) {
+    t = { tabId, url, marks: {} };
+    byTab.set(tabId, t);
+  }
+  if (t.marks[phase] !== undefined) return;
+  t.marks[phase] = clock();
+  if (phase === 'validatorStart') awaitingAnswer.add(tabId);
+  if (phase === 'verdict') awaitingAnswer.delete(tabId);
+}
+
+/** A DoH response arrived (the engine's fetch): the first answer of every tab waiting for one. */
+export function markAnswer(): void {
+  if (!enabled || awaitingAnswer.size === 0) return;
+  const at = clock();
+  for (const tabId of awaitingAnswer) {
+    const t = byTab.get(tabId);
+    if (t && t.marks.firstAnswer === undefined) t.marks.firstAnswer = at;
+  }
+  awaitingAnswer.clear();
+}
+
+/** The engine's fetch: the global one, noting answers for the timings only while they are on. */
+export const timedFetch: FetchLike = (input, init) => {
+  const p = (globalThis.fetch as unknown as FetchLike).call(globalThis, input, init);
+  if (enabled) void p.then(markAnswer, () => undefined);
+  return p;
+};
+
+export type TimingsMessage = { type: 'benchTimings'; enable?: boolean };
+
+export function isTimingsMessage(m: unknown): m is TimingsMessage {
+  return typeof m === 'object' && m !== null && (m as { type?: unknown }).type === 'benchTimings';
+}
+
+/** `enable: true` turns recording on (and empties it); otherwise answers the records so far. */
+export function onTimingsMessage(m: TimingsMessage): Promise<TabTimings[]> {
+  if (m.enable === true) {
+    enabled = true;
+    byTab.clear();
+    awaitingAnswer.clear();
+    return Promise.resolve([]);
+  }
+  if (m.enable === false) enabled = false;
+  return Promise.resolve([...byTab.values()]);
+}
