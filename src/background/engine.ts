@@ -74,7 +74,7 @@ interface Configured {
 
 export class Engine {
   private configured: Configured | null = null;
-  private readonly cache = new Map<string, { promise: Promise<HostCheck>; expires: number }>();
+  private readonly cache = new Map<string, { promise: Promise<HostCheck>; expires: number; value?: HostCheck }>();
   private readonly mailCache = new Map<string, { promise: Promise<MailResult>; expires: number }>();
   private readonly fetchFn: FetchLike | undefined;
   private readonly now: () => number;
@@ -115,11 +115,12 @@ export class Engine {
     const key = `${host}:${port}`;
     const hit = this.cache.get(key);
     if (hit && !opts.fresh && hit.expires > this.now()) return hit.promise;
-    const entry = { promise: this.run(c, host, port), expires: Infinity };
+    const entry: { promise: Promise<HostCheck>; expires: number; value?: HostCheck } = { promise: this.run(c, host, port), expires: Infinity };
     this.cache.set(key, entry);
     if (this.cache.size > CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value as string);
     entry.promise.then(
       (r) => {
+        entry.value = r;
         entry.expires = this.now() + cacheLifetimeMs([r.verdict.a, r.verdict.aaaa, r.verdict.tlsa]);
       },
       () => {
@@ -127,6 +128,17 @@ export class Engine {
       },
     );
     return entry.promise;
+  }
+
+  /**
+   * The cached, settled check of the host while its TTL lasts, at once (no promise to wait for):
+   * a repeat visit publishes its verdict with the navigation's first paint. Null otherwise.
+   */
+  peek(host: string, port: number): HostCheck | null {
+    const c = this.configured;
+    if (!c || c.anchorError) return null;
+    const hit = this.cache.get(`${host}:${port}`);
+    return hit?.value && hit.expires > this.now() ? hit.value : null;
   }
 
   /**

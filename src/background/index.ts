@@ -25,7 +25,9 @@ import {
 } from './navigations';
 import { followOptions } from './options-state';
 import { noteSubrequest } from './subrequests';
+import { predrawIcons } from './show-state';
 import { certApi } from './tab-state';
+import { DISPLAY_STATES } from '../shared/display-state';
 import { isTimingsMessage, markNavigation, onTimingsMessage } from './timings';
 
 const WEB = { urls: ['http://*/*', 'https://*/*'] };
@@ -57,6 +59,8 @@ browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.Message
 });
 
 followOptions(() => rejudgeAfterOptionsChange());
+
+predrawIcons(DISPLAY_STATES);
 
 browser.runtime.onStartup.addListener(() => void judgeAllTabs());
 browser.runtime.onInstalled.addListener(() => void judgeAllTabs());

@@ -9,7 +9,7 @@ import type { TabState } from '../shared/messages';
 import { isBlockPage, pageUrlOf } from './blocking';
 import { compareCertificate } from './certificates';
 import { currentOptions, engine, optionsReady } from './options-state';
-import { showState } from './show-state';
+import { forgetPaints, showState } from './show-state';
 import { mark } from './timings';
 import { enqueue, forgetStoredState, navigations, publish, stateOf, storedState, type Navigation } from './tab-state';
 
@@ -49,6 +49,15 @@ function startCheck(nav: Navigation, fresh = false): void {
   nav.cert = null;
   nav.certRunning = null;
   mark(nav.tabId, nav.url, 'validatorStart');
+  // A verdict still in the cache is the navigation's state at once: the caller's publish paints it.
+  const cached = fresh ? null : engine.peek(nav.target.host, nav.target.port);
+  if (cached) {
+    nav.check = cached;
+    nav.pending = Promise.resolve(cached);
+    mark(nav.tabId, nav.url, 'verdict');
+    if (nav.tls) void compareCertificate(nav);
+    return;
+  }
   const pending = engine.check(nav.target.host, nav.target.port, { fresh });
   nav.pending = pending;
   pending.then(
@@ -76,12 +85,22 @@ async function navigate(tabId: number, url: string, incognito: boolean, keepConn
   if (closedTabs.has(tabId)) return nav;
   navigations.set(tabId, nav);
   startCheck(nav);
-  await publish(nav);
+  // Not awaited: the tab's queue (and Firefox's held response, blocking.ts) need not wait for the paint.
+  void publish(nav);
   return nav;
 }
 
+/**
+ * Chromium: without the user's "allow in incognito" the extension receives no event of a private
+ * tab, so every navigation it sees is a normal one (changing that setting reloads the extension).
+ */
+const incognitoAllowed: Promise<boolean> = Promise.resolve()
+  .then(() => browser.extension.isAllowedIncognitoAccess())
+  .catch(() => true);
+
 async function incognitoOf(details: { tabId: number; incognito?: boolean }): Promise<boolean> {
   if (typeof details.incognito === 'boolean') return details.incognito;
+  if (!(await incognitoAllowed)) return false;
   // Chromium's webRequest details carry no incognito flag and tabs.get fails for a new tab's first
   // navigation: unknown counts as private (never sent to the resolver); tabs.onUpdated then
   // re-evaluates the tab with its real incognito flag.
@@ -196,6 +215,7 @@ export function onTabRemoved(tabId: number): void {
   lastAddress.delete(tabId);
   closedTabs.add(tabId);
   forgetStoredState(tabId);
+  forgetPaints(tabId);
 }
 
 /**

@@ -1,13 +1,72 @@
-import browser from 'webextension-polyfill';
+import browser, { type Action } from 'webextension-polyfill';
+import type { DisplayState } from '../shared/display-state';
 import type { TabState } from '../shared/messages';
 import { styleForVerdict } from '../shared/state-style';
 
+/** The toolbar sizes painted (1× and 2× screens). */
+const SIZES = [16, 32] as const;
+type IconImages = Record<string, Action.ImageDataType>;
+
+/**
+ * The decoded icons, one per display state, drawn once. `setIcon({ path })` makes the browser
+ * (Chrome's service worker bindings: fetch, decode, draw) load both PNGs again on every call; the
+ * same pixels as ImageData are handed over as they are (measured: bench/results/page-load.md).
+ */
+const drawn = new Map<DisplayState, Promise<IconImages | null>>();
+
+async function decode(file: string, size: number): Promise<Action.ImageDataType> {
+  const blob = await (await fetch(browser.runtime.getURL(file))).blob();
+  const bitmap = await createImageBitmap(blob);
+  const canvas = new OffscreenCanvas(size, size);
+  const ctx = canvas.getContext('2d');
+  if (!ctx) throw new Error('no 2d context');
+  ctx.drawImage(bitmap, 0, 0, size, size);
+  bitmap.close();
+  return ctx.getImageData(0, 0, size, size) as Action.ImageDataType;
+}
+
+/** The state's icons as ImageData, or null where this context cannot draw them (then: paths). */
+function imagesFor(state: DisplayState): Promise<IconImages | null> {
+  let p = drawn.get(state);
+  if (!p) {
+    const style = styleForVerdict(state);
+    p =
+      typeof OffscreenCanvas === 'function' && typeof createImageBitmap === 'function'
+        ? Promise.all(SIZES.map((s) => decode(style.icon[s], s))).then(
+            ([a, b]) => ({ '16': a!, '32': b! }),
+            () => null,
+          )
+        : Promise.resolve(null);
+    drawn.set(state, p);
+  }
+  return p;
+}
+
+/** Draws every state's icons ahead of the first navigation (start-up, off the navigation path). */
+export function predrawIcons(states: readonly DisplayState[]): void {
+  for (const s of states) void imagesFor(s);
+}
+
+/**
+ * Per-tab paint counter: a paint that waited for its icons must not overwrite a newer paint of
+ * the same tab that did not have to wait.
+ */
+const paints = new Map<number, number>();
+
+export function forgetPaints(tabId: number): void {
+  paints.delete(tabId);
+}
+
 /** Paints the toolbar button of one tab: icon, badge and tooltip. */
 export async function showState({ tabId, host, state }: TabState): Promise<void> {
+  const seq = (paints.get(tabId) ?? 0) + 1;
+  paints.set(tabId, seq);
   const style = styleForVerdict(state);
+  const images = await imagesFor(state);
+  if (paints.get(tabId) !== seq) return; // a newer state of this tab was painted meanwhile
   const title = browser.i18n.getMessage(style.titleKey);
   await Promise.all([
-    browser.action.setIcon({ tabId, path: { 16: style.icon[16], 32: style.icon[32] } }),
+    browser.action.setIcon(images ? { tabId, imageData: images } : { tabId, path: { 16: style.icon[16], 32: style.icon[32] } }),
     browser.action.setBadgeText({ tabId, text: style.badgeText }),
     browser.action.setBadgeBackgroundColor({ tabId, color: style.badgeColor }),
     browser.action.setTitle({

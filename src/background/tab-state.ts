@@ -94,14 +94,22 @@ export async function publish(nav: Navigation): Promise<TabState> {
   const state = stateOf(nav);
   if (navigations.get(nav.tabId) !== nav) return state; // superseded
   const settled = timingsOn() && state.state !== 'checking';
-  await showState(state).catch(() => undefined); // the tab may be gone already
-  if (settled) mark(nav.tabId, nav.url, 'painted');
   const message: Broadcast = { type: 'tabStateChanged', state };
-  await browser.runtime.sendMessage(message).catch(() => undefined); // no page is listening
-  if (settled) mark(nav.tabId, nav.url, 'broadcast');
-  // Chrome may stop the worker (Firefox the event page): keep the last state for the popup.
-  await sessionArea()?.set({ [sessionKey(nav.tabId)]: state }).catch(() => undefined);
-  if (settled) mark(nav.tabId, nav.url, 'stored');
+  // The three are independent: side by side, not one after the other.
+  await Promise.all([
+    showState(state)
+      .catch(() => undefined) // the tab may be gone already
+      .then(() => settled && mark(nav.tabId, nav.url, 'painted')),
+    browser.runtime
+      .sendMessage(message)
+      .catch(() => undefined) // no page is listening
+      .then(() => settled && mark(nav.tabId, nav.url, 'broadcast')),
+    // Chrome may stop the worker (Firefox the event page): keep the last state for the popup.
+    sessionArea()
+      ?.set({ [sessionKey(nav.tabId)]: state })
+      .catch(() => undefined)
+      .then(() => settled && mark(nav.tabId, nav.url, 'stored')),
+  ]);
   return state;
 }
 
