@@ -48,6 +48,8 @@ export function labelToText(label: Uint8Array): string {
  */
 function textToLabels(text: string): Uint8Array[] | null {
   if (text === '' || text === '.') return [];
+  const plain = plainTextToLabels(text);
+  if (plain !== undefined) return plain;
   const labels: Uint8Array[] = [];
   let cur: number[] = [];
   let wire = 1; // the root label's length octet
@@ -98,6 +100,33 @@ function textToLabels(text: string): Uint8Array[] | null {
     if (cur.length > MAX_LABEL_OCTETS) return null;
   }
   if (!endedWithDot && !finishLabel()) return null;
+  return labels;
+}
+
+/**
+ * textToLabels for text without escapes or non-ASCII characters (nearly every name): each
+ * character is its octet, so labels are cut at the dots without per-octet lists. The same limits
+ * (RFC 1035 §2.3.4) and the same results; undefined when the text needs the general parser.
+ */
+function plainTextToLabels(text: string): Uint8Array[] | null | undefined {
+  const labels: Uint8Array[] = [];
+  const n = text.length;
+  let start = 0;
+  let wire = 1;
+  for (let i = 0; i <= n; i++) {
+    const c = i < n ? text.charCodeAt(i) : 0x2e;
+    if (c === 0x5c || c >= 0x80) return undefined;
+    if (c !== 0x2e) continue;
+    if (i === n && start === n) break; // the text ended with its dot
+    const len = i - start;
+    if (len === 0 || len > MAX_LABEL_OCTETS) return null;
+    wire += 1 + len;
+    if (wire > MAX_NAME_OCTETS) return null;
+    const label = new Uint8Array(len);
+    for (let k = 0; k < len; k++) label[k] = text.charCodeAt(start + k);
+    labels.push(label);
+    start = i + 1;
+  }
   return labels;
 }
 
@@ -208,9 +237,12 @@ export function readName(buf: Uint8Array, offset: number, opts: ReadNameOptions 
   return { name: labelsToName(labels), next };
 }
 
+const UPPER = /[A-Z]/;
+const UPPER_ALL = /[A-Z]/g;
+
 /** ASCII-lowercased `Name` (RFC 4034 §6.2). Escapes are unaffected: they contain no letters. */
 export function canonicalName(name: Name): Name {
-  return name.replace(/[A-Z]/g, (c) => c.toLowerCase());
+  return UPPER.test(name) ? name.replace(UPPER_ALL, (c) => c.toLowerCase()) : name;
 }
 
 /** Case-insensitive equality (RFC 4343 §3). Both arguments must be normalised `Name`s. */
