@@ -5,8 +5,9 @@
  */
 import browser, { type WebRequest } from 'webextension-polyfill';
 import { compareCertificate } from './certificates';
-import { currentOptions } from './options-state';
-import { enqueue, navigations, publish, stateOf } from './tab-state';
+import type { TlsInfo } from './details';
+import { currentOptions, optionsReady } from './options-state';
+import { enqueue, navigations, publish, stateOf, type Navigation } from './tab-state';
 import { mark } from './timings';
 import { securityInfo } from './tls-firefox';
 
@@ -36,18 +37,19 @@ async function holdResponse(details: WebRequest.OnHeadersReceivedDetailsType): P
   const tls = securityInfo(details.requestId)
     .catch(() => null)
     .finally(() => mark(details.tabId, details.url, 'certRead'));
-  const nav = await enqueue(details.tabId, () => navigations.get(details.tabId));
-  if (!nav || nav.url !== details.url || !nav.target.check) return {};
-  nav.tls = await tls;
-  const ip = (details as { ip?: string }).ip;
-  if (ip) nav.ip = ip;
+  await optionsReady;
+  if (!currentOptions().enforcement) {
+    // Blocking off: the response waits for the certificate read alone; the comparison and the
+    // paint follow on their own.
+    void takeCertificate(details, tls).then((nav) => nav && settle(nav).then(() => publish(nav)));
+    await tls;
+    return {};
+  }
+  const nav = await takeCertificate(details, tls);
+  if (!nav || !nav.target.check) return {};
   const host = nav.target.host;
-  const work = (async () => {
-    await nav.pending?.catch(() => undefined);
-    await compareCertificate(nav);
-  })();
-  const options = currentOptions();
-  if (!options.enforcement || options.enforcementExceptions.includes(host)) {
+  const work = settle(nav);
+  if (currentOptions().enforcementExceptions.includes(host)) {
     void work.then(() => publish(nav));
     return {};
   }
@@ -66,4 +68,20 @@ async function holdResponse(details: WebRequest.OnHeadersReceivedDetailsType): P
   const reason = state.details?.dane.reason ?? state.details?.address.reason ?? state.details?.tlsa.reason ?? '';
   const params = new URLSearchParams({ url: nav.url, host, state: state.state, reason: reason.slice(0, 500) });
   return { redirectUrl: `${browser.runtime.getURL(BLOCK_PAGE)}?${params.toString()}` };
+}
+
+/** The response's certificate chain and address, given to the tab's navigation (if it is this one). */
+async function takeCertificate(details: WebRequest.OnHeadersReceivedDetailsType, tls: Promise<TlsInfo | null>): Promise<Navigation | null> {
+  const nav = await enqueue(details.tabId, () => navigations.get(details.tabId));
+  if (!nav || nav.url !== details.url || !nav.target.check) return null;
+  nav.tls = await tls;
+  const ip = (details as { ip?: string }).ip;
+  if (ip) nav.ip = ip;
+  return nav;
+}
+
+/** The verdict, then the certificate comparison. */
+async function settle(nav: Navigation): Promise<void> {
+  await nav.pending?.catch(() => undefined);
+  await compareCertificate(nav);
 }
