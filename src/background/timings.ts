@@ -19,6 +19,8 @@ export type Phase =
   | 'handler'
   /** engine.check called for the navigation's host. */
   | 'validatorStart'
+  /** The first DoH request sent after validatorStart. */
+  | 'firstQuery'
   /** The first DoH response after validatorStart (absent when the verdict came from the cache). */
   | 'firstAnswer'
   /** The engine's promise settled. */
@@ -46,6 +48,8 @@ let enabled = false;
 const byTab = new Map<number, TabTimings>();
 /** Tabs whose validator started and whose first DoH answer has not come yet. */
 const awaitingAnswer = new Set<number>();
+/** Tabs whose validator started and that sent no DoH request yet. */
+const awaitingQuery = new Set<number>();
 
 export const clock = (): number => performance.timeOrigin + performance.now();
 
@@ -60,6 +64,7 @@ export function markNavigation(tabId: number, url: string, eventAt?: number): vo
   if (eventAt !== undefined) marks.event = eventAt;
   byTab.set(tabId, { tabId, url, marks });
   awaitingAnswer.delete(tabId);
+  awaitingQuery.delete(tabId);
 }
 
 /** Records `phase` for the tab's navigation to `url` (the first time only). */
@@ -72,8 +77,23 @@ export function mark(tabId: number, url: string, phase: Phase): void {
   }
   if (t.marks[phase] !== undefined) return;
   t.marks[phase] = clock();
-  if (phase === 'validatorStart') awaitingAnswer.add(tabId);
-  if (phase === 'verdict') awaitingAnswer.delete(tabId);
+  if (phase === 'validatorStart') {
+    awaitingAnswer.add(tabId);
+    awaitingQuery.add(tabId);
+  }
+  if (phase === 'verdict') {
+    awaitingAnswer.delete(tabId);
+    awaitingQuery.delete(tabId);
+  }
+}
+
+function markQuery(): void {
+  const at = clock();
+  for (const tabId of awaitingQuery) {
+    const t = byTab.get(tabId);
+    if (t && t.marks.firstQuery === undefined) t.marks.firstQuery = at;
+  }
+  awaitingQuery.clear();
 }
 
 /** A DoH response arrived (the engine's fetch): the first answer of every tab waiting for one. */
@@ -89,6 +109,7 @@ export function markAnswer(): void {
 
 /** The engine's fetch: the global one, noting answers for the timings only while they are on. */
 export const timedFetch: FetchLike = (input, init) => {
+  if (enabled && awaitingQuery.size > 0) markQuery();
   const p = (globalThis.fetch as unknown as FetchLike).call(globalThis, input, init);
   if (enabled) void p.then(markAnswer, () => undefined);
   return p;
@@ -106,6 +127,7 @@ export function onTimingsMessage(m: TimingsMessage): Promise<TabTimings[]> {
     enabled = true;
     byTab.clear();
     awaitingAnswer.clear();
+    awaitingQuery.clear();
     return Promise.resolve([]);
   }
   if (m.enable === false) enabled = false;
