@@ -8,9 +8,11 @@ const SIZES = [16, 32] as const;
 type IconImages = Record<string, Action.ImageDataType>;
 
 /**
- * The decoded icons, one per display state, drawn once. `setIcon({ path })` makes the browser
- * (Chrome's service worker bindings: fetch, decode, draw) load both PNGs again on every call; the
- * same pixels as ImageData are handed over as they are (measured: bench/results/page-load.md).
+ * The decoded icons, one per display state, drawn once. In Chrome's service worker `setIcon({ path })`
+ * makes the bindings fetch, decode and draw both PNGs again on every call; the same pixels as
+ * ImageData are handed over as they are. In a document (Firefox's event page) the browser keeps
+ * the decoded paths itself and ImageData only costs a copy: paths there (measured, both ways:
+ * bench/results/page-load.md).
  */
 const drawn = new Map<DisplayState, Promise<IconImages | null>>();
 
@@ -31,7 +33,7 @@ function imagesFor(state: DisplayState): Promise<IconImages | null> {
   if (!p) {
     const style = styleForVerdict(state);
     p =
-      typeof OffscreenCanvas === 'function' && typeof createImageBitmap === 'function'
+      typeof document === 'undefined' && typeof OffscreenCanvas === 'function' && typeof createImageBitmap === 'function'
         ? Promise.all(SIZES.map((s) => decode(style.icon[s], s))).then(
             ([a, b]) => ({ '16': a!, '32': b! }),
             () => null,
