@@ -122,7 +122,7 @@ async function visit(b: LaunchedBrowser, helper: Page | null, url: string): Prom
     );
     const navStart = nav.origin + nav.start;
     // The background's phase marks of this navigation (recorded since the bench turned them on).
-    const records = await ext<{ tabId: number; url: string; marks: Partial<Record<PhaseName, number>> }[]>(
+    const { records } = await ext<{ records: { tabId: number; url: string; marks: Partial<Record<PhaseName, number>> }[] }>(
       helper,
       "return api.runtime.sendMessage({ type: 'benchTimings' });",
     );

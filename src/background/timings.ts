@@ -45,6 +45,8 @@ export interface TabTimings {
 }
 
 let enabled = false;
+/** DoH requests sent while recording. */
+let queries = 0;
 const byTab = new Map<number, TabTimings>();
 /** Tabs whose validator started and whose first DoH answer has not come yet. */
 const awaitingAnswer = new Set<number>();
@@ -109,6 +111,7 @@ export function markAnswer(): void {
 
 /** The engine's fetch: the global one, noting answers for the timings only while they are on. */
 export const timedFetch: FetchLike = (input, init) => {
+  if (enabled) queries++;
   if (enabled && awaitingQuery.size > 0) markQuery();
   const p = (globalThis.fetch as unknown as FetchLike).call(globalThis, input, init);
   if (enabled) void p.then(markAnswer, () => undefined);
@@ -121,15 +124,20 @@ export function isTimingsMessage(m: unknown): m is TimingsMessage {
   return typeof m === 'object' && m !== null && (m as { type?: unknown }).type === 'benchTimings';
 }
 
+export interface TimingsReport {
+  records: TabTimings[];
+  /** DoH requests sent since recording was turned on. */
+  queries: number;
+}
+
 /** `enable: true` turns recording on (and empties it); otherwise answers the records so far. */
-export function onTimingsMessage(m: TimingsMessage): Promise<TabTimings[]> {
+export function onTimingsMessage(m: TimingsMessage): Promise<TimingsReport> {
   if (m.enable === true) {
     enabled = true;
+    queries = 0;
     byTab.clear();
     awaitingAnswer.clear();
     awaitingQuery.clear();
-    return Promise.resolve([]);
-  }
-  if (m.enable === false) enabled = false;
-  return Promise.resolve([...byTab.values()]);
+  } else if (m.enable === false) enabled = false;
+  return Promise.resolve({ records: [...byTab.values()], queries });
 }
