@@ -1,5 +1,5 @@
 /**
- * Page-load benchmark in Chromium: how long a world HTTPS site takes to load with the extension
+ * Page-load benchmark in Chromium and Firefox ESR: how long a world HTTPS site takes to load with the extension
  * (observe mode: enforcement off, the default) and without it, and how soon the extension's
  * verdict is ready, at an injected DNS round trip of 0 and 50 ms.
  *
@@ -19,6 +19,10 @@
  * repeat visit: the same site again (HTTP connection reused; the extension's verdict cached).
  * Figures: median (p90) of navigation timing `loadEventEnd` (navigation start → load event end),
  * and, with the extension, `verdict` = the tab's verdict time (`checkedAt`) − navigation start.
+ * Phases: the background's bench-only marks (src/background/timings.ts, off unless the bench turns
+ * them on by message) give each step after navigation start; in Firefox also how long the blocking
+ * onHeadersReceived listener held the response. `--browser=chromium|firefox` runs one browser and
+ * keeps the other's figures from the last run; `--rtt=0,50`; `--quick` (4 sites).
  * Not a test: nothing is asserted. Writes bench/results/page-load.{json,md}. Everything on 127/8.
  */
 import { execFileSync } from 'node:child_process';
