@@ -7,6 +7,7 @@ import browser, { type WebRequest } from 'webextension-polyfill';
 import { compareCertificate } from './certificates';
 import { currentOptions } from './options-state';
 import { enqueue, navigations, publish, stateOf } from './tab-state';
+import { messageOf, report } from './report';
 import { securityInfo } from './tls-firefox';
 
 /** How long a Firefox navigation may wait for the DNS verdict before it is let through. */
@@ -25,10 +26,16 @@ export function pageUrlOf(url: string | undefined): string {
 
 export async function onHeadersReceived(details: WebRequest.OnHeadersReceivedDetailsType): Promise<WebRequest.BlockingResponse> {
   // getSecurityInfo works only while the request waits in this listener: ask at once.
-  const tls = securityInfo(details.requestId).catch(() => null);
+  const tls = securityInfo(details.requestId).then(
+    (info) => ({ info, error: null }),
+    (e: unknown) => ({ info: null, error: messageOf(e) }),
+  );
   const nav = await enqueue(details.tabId, () => navigations.get(details.tabId));
   if (!nav || nav.url !== details.url || !nav.target.check) return {};
-  nav.tls = await tls;
+  const got = await tls;
+  nav.tls = got.info;
+  nav.tlsError = got.error;
+  if (got.error !== null) report('certificate-read', got.error, nav.problems);
   const ip = (details as { ip?: string }).ip;
   if (ip) nav.ip = ip;
   const host = nav.target.host;

@@ -4,13 +4,14 @@
  * navigation is replaced on navigation, judged anew when the options change, dropped on tab close.
  */
 import browser, { type Tabs } from 'webextension-polyfill';
-import { targetFor, type Target } from '../shared/host-rules';
+import type { Target } from '../shared/host-rules';
 import type { TabState } from '../shared/messages';
 import { isBlockPage, pageUrlOf } from './blocking';
 import { compareCertificate } from './certificates';
-import { currentOptions, engine, optionsReady } from './options-state';
+import { currentOptions, engine, optionsReady, targetOf } from './options-state';
+import { report } from './report';
 import { showState } from './show-state';
-import { enqueue, forgetStoredState, navigations, publish, stateOf, storedState, type Navigation } from './tab-state';
+import { enqueue, forgetStoredState, navigations, publish, stateOf, storedState, toolbarFailed, type Navigation } from './tab-state';
 
 /**
  * The address each tab's page was last fetched from (onResponseStarted), kept apart from the
@@ -32,11 +33,13 @@ function newNavigation(tabId: number, url: string, target: Target, previous?: Na
     error: null,
     ip: previous?.ip ?? (seen?.url === url ? seen.ip : null),
     tls: previous?.tls ?? null,
+    tlsError: previous?.tlsError ?? null,
     cert: null,
     certRunning: null,
     blocked: false,
     subhosts: new Map(),
     startedAt: Date.now(),
+    problems: [],
   };
 }
 
@@ -54,7 +57,7 @@ function startCheck(nav: Navigation, fresh = false): void {
       if (nav.pending !== pending) return;
       nav.check = check;
       await publish(nav);
-      if (nav.tls) await compareCertificate(nav);
+      if (nav.tls || nav.tlsError !== null) await compareCertificate(nav);
     },
     async (e: unknown) => {
       if (nav.pending !== pending) return;
@@ -65,8 +68,8 @@ function startCheck(nav: Navigation, fresh = false): void {
 }
 
 async function navigate(tabId: number, url: string, incognito: boolean, keepConnection = false): Promise<Navigation> {
-  await optionsReady;
-  const target = targetFor(url, currentOptions(), incognito);
+  await optionsReady();
+  const target = targetOf(url, incognito);
   const previous = navigations.get(tabId);
   const nav = newNavigation(tabId, url, target, keepConnection ? previous : undefined);
   // A navigation queued before its tab was closed must not bring the tab back.
@@ -115,13 +118,13 @@ export async function judgeTab(tabId: number, how: 'current' | 'again', known?: 
       return stateOf(await navigate(tabId, pageUrlOf(tab.url), tab.incognito));
     });
   }
-  await optionsReady;
+  await optionsReady();
   const tab = known ?? (await browser.tabs.get(tabId).catch(() => null));
   engine.configure(currentOptions(), true); // nothing learnt before is reused
   return enqueue(tabId, async () => {
     const nav = navigations.get(tabId);
     if (nav) {
-      nav.target = targetFor(nav.url, currentOptions(), tab?.incognito ?? true);
+      nav.target = targetOf(nav.url, tab?.incognito ?? true);
       startCheck(nav, true);
       return publish(nav);
     }
@@ -133,7 +136,7 @@ export async function judgeTab(tabId: number, how: 'current' | 'again', known?: 
 /** Start-up, install, update: every open tab is judged (webRequest saw none of them). */
 export async function judgeAllTabs(): Promise<void> {
   const tabs = await browser.tabs.query({});
-  await Promise.all(tabs.filter((t) => t.id !== undefined).map((t) => judgeTab(t.id!, 'current', t).catch(() => undefined)));
+  await Promise.all(tabs.filter((t) => t.id !== undefined).map((t) => judgeTab(t.id!, 'current', t).catch((e: unknown) => report('start-up', e))));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -165,8 +168,8 @@ export function onTabUpdated(tabId: number, change: Tabs.OnUpdatedChangeInfoType
       if (isBlockPage(url) && nav) return void (await publish(nav));
       // A new tab reports its initial about:blank, sometimes after webRequest saw the real navigation.
       if (url === 'about:blank' && nav?.target.check && nav.ip === null && Date.now() - nav.startedAt < 10_000) return;
-      await optionsReady;
-      const target = targetFor(url, currentOptions(), tab.incognito);
+      await optionsReady();
+      const target = targetOf(url, tab.incognito);
       // Same host as the navigation webRequest saw (or an in-page URL change): keep its state.
       if (nav && sameTarget(nav.target, target)) {
         nav.url = url;
@@ -181,7 +184,7 @@ export function onTabUpdated(tabId: number, change: Tabs.OnUpdatedChangeInfoType
   } else if (change.status !== undefined) {
     // Browsers reset per-tab button state on navigation: paint it again.
     const nav = navigations.get(tabId);
-    if (nav) void showState(stateOf(nav)).catch(() => undefined);
+    if (nav) void showState(stateOf(nav)).catch((e: unknown) => toolbarFailed(nav, e));
   }
 }
 
@@ -207,7 +210,7 @@ export function rejudgeAfterOptionsChange(): void {
       if (!nav) return;
       const incognito = (await browser.tabs.get(tabId).catch(() => null))?.incognito ?? true;
       if (navigations.get(tabId) !== nav) return;
-      const fresh = newNavigation(tabId, nav.url, targetFor(nav.url, currentOptions(), incognito), nav);
+      const fresh = newNavigation(tabId, nav.url, targetOf(nav.url, incognito), nav);
       fresh.blocked = nav.blocked;
       fresh.startedAt = nav.startedAt;
       navigations.set(tabId, fresh);

@@ -4,27 +4,16 @@ import type { ReasonCode, SecurityState } from '../core/dnssec/result';
 import { relativeExpiry } from '../core/expiry';
 import type { MailDane, MailHost, MailReasonCode, MailSummary } from '../core/mail';
 import type { MessageKey } from '../shared/message-key';
-import type { ChainLinkView, MailCheck, TabDetails, TabState } from '../shared/messages';
+import type { ChainLinkView, MailCheck, ProblemWhere, TabDetails, TabState } from '../shared/messages';
 import { styleForVerdict } from '../shared/state-style';
 import type { TlsFacts, TlsWarning } from '../shared/tls-facts';
+import { byId, h } from '../ui/dom';
 import { renderSuggestion } from '../ui/generator';
 import { t } from '../ui/i18n';
 import { send } from '../ui/send';
 import { SYMBOL, chainSvg, svgToDom, type DiagramText } from '../shared/chain-svg';
 import { sentenceKeys } from './sentences';
 
-function byId<T extends HTMLElement = HTMLElement>(id: string): T {
-  const el = document.getElementById(id);
-  if (!el) throw new Error(`popup: #${id} missing`);
-  return el as T;
-}
-
-function h<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string): HTMLElementTagNameMap[K] {
-  const el = document.createElement(tag);
-  if (text !== undefined) el.textContent = text;
-  if (className) el.className = className;
-  return el;
-}
 
 function formatTime(ms: number): string {
   return new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'medium' }).format(ms);
@@ -410,6 +399,10 @@ function renderCertificate(d: TabDetails): void {
     box.replaceChildren(h('p', t('popupCertUnavailable'), 'muted'));
     return;
   }
+  if (!c && d.certificateError) {
+    box.replaceChildren(h('p', t('popupCertUnreadable', [d.certificateError]), 'error'));
+    return;
+  }
   if (!c) {
     box.replaceChildren(h('p', t('popupCertNotSeen'), 'muted'));
     return;
@@ -451,6 +444,30 @@ function renderOthers(state: TabState): void {
     ...others.map((o) => {
       const li = h('li');
       li.append(h('span', o.host, 'mono'), ' ', stateWord(o.state));
+      return li;
+    }),
+  );
+}
+
+const PROBLEMS: Record<ProblemWhere, MessageKey> = {
+  'options-read': 'problemOptionsRead',
+  'certificate-read': 'problemCertificateRead',
+  'certificate-parse': 'problemCertificateParse',
+  toolbar: 'problemToolbar',
+  'session-storage': 'problemSessionStorage',
+  generator: 'problemGenerator',
+  'start-up': 'problemStartUp',
+};
+
+/** What the background could not do for this tab (or at all): what, and the error's own words. */
+function renderProblems(state: TabState): void {
+  const problems = state.problems ?? [];
+  byId('problems').hidden = problems.length === 0;
+  byId('problems-list').replaceChildren(
+    ...problems.map((p) => {
+      const li = h('li');
+      li.dataset.where = p.where;
+      li.append(h('strong', t(PROBLEMS[p.where])), ': ', h('span', p.message, 'technical'), ' ', h('span', formatTime(p.at), 'small muted'));
       return li;
     }),
   );
@@ -506,6 +523,7 @@ export function render(state: TabState): void {
     byId('meta').textContent = `${t('popupResolverLabel')}: ${d.resolver} · ${t('popupQueries', [String(d.queries), String(d.elapsedMs)])}`;
   }
   renderOthers(state);
+  renderProblems(state);
 
   const dnsviz = byId<HTMLAnchorElement>('dnsviz');
   const checkable = state.host !== null && state.state !== 'off';
