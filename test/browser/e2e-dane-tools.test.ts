@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { defaultOptions, type Options } from '../../src/shared/options';
 import { readWorld } from '../world/world.mjs';
 import { POPUP_VIEWPORT, launchChromium, launchFirefox, openExtensionPage, screenshot, type LaunchOptions, type LaunchedBrowser } from './harness';
-import { ext, tabState, waitFor } from '../../scripts/demo-browser';
+import { ext, tabState, waitFor } from './extension';
 
 const REPO = path.resolve(import.meta.dirname, '..', '..');
 

@@ -23,7 +23,7 @@ import {
   type LaunchOptions,
   type LaunchedBrowser,
 } from './harness';
-import { configure, ext, openTab, tabState, toolbar as tabInfo, waitFor } from '../../scripts/demo-browser';
+import { configure, ext, openTab, tabState, toolbar as tabInfo, waitFor } from './extension';
 
 const REPO = path.resolve(import.meta.dirname, '..', '..');
 
