@@ -302,7 +302,7 @@ describe('chromium: private (incognito) windows', () => {
     return ext<number | null>(helper, 'const t = await api.tabs.query({ url: arg }); return t.find((x) => x.incognito)?.id ?? null;', url);
   }
 
-  // KNOWN BUG (src/background/index.ts, incognitoOf): Chromium's webRequest details carry no
+  // KNOWN BUG (src/background/navigations.ts, incognitoOf): Chromium's webRequest details carry no
   // `incognito` field and tabs.get(details.tabId) still fails ("No tab with id") for the first
   // navigation of a new tab, so incognitoOf() falls back to false: the private navigation is
   // validated and its names (A, AAAA, TLSA, DS/DNSKEY of www.alg10.test here) go to the resolver.
