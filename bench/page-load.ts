@@ -31,7 +31,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Page } from 'puppeteer';
-import { configure, ext, pageShouldLoad, tabState, waitFor, worldOptions } from '../scripts/demo-browser';
+import { configure, ext, pageShouldLoad, tabState, waitFor, worldOptions } from '../test/browser/extension';
 import { launchChromium, launchFirefox, openExtensionPage, type BrowserName, type LaunchedBrowser } from '../test/browser/harness';
 import { readCatalogue, readWorld, startWorld, type World } from '../test/world/world.mjs';
 

@@ -23,8 +23,10 @@ import { LIMITS } from '../src/core/dnssec/limits';
 import { Validator } from '../src/core/dnssec/validator';
 import { DohClient, type DohResult } from '../src/core/transport/doh';
 import { parseName } from '../src/core/wire/name';
+import { typeToString } from '../src/core/wire/present';
 import { RRType } from '../src/core/wire/types';
 import { readCatalogue, readWorld, startWorld, worldStatus } from '../test/world/world.mjs';
+import { cpuPerVerdict } from './cpu';
 import { startDelayProxy, type DelayProxy } from './dns-delay-proxy';
 import { queriesMarkdown, queriesPerVerdict } from './queries';
 import { startup, startupMarkdown } from './startup';
@@ -152,9 +154,6 @@ class Net implements QueryResolver {
 }
 const net = new Net();
 const newValidator = (cacheSize?: number) => new Validator({ resolver: net, anchors, cacheSize });
-/** The prototype of bench/proto.ts (answer cache, early CNAME-target prefetch) is now in the core. */
-const newProto = () => newValidator();
-const PROTO_SCENARIOS: string[] = [];
 
 async function frontStats(): Promise<{ total: number; byDelay: Record<string, number> }> {
   const r = await fetch(world.front.stats, { method: 'GET', headers: {} });
@@ -186,13 +185,8 @@ function waves(ev: QueryEvent[]): { rounds: number; timeline: { wave: number; q:
     for (const p of sorted) if (p !== e && p.end <= e.start + 0.05 && wave.has(p)) w = Math.max(w, wave.get(p)! + 1);
     wave.set(e, w);
   }
-  const timeline = sorted.map((e) => ({ wave: wave.get(e)!, q: `${e.name} ${typeName(e.type)}`, startMs: r1(e.start - t0), endMs: r1(e.end - t0) }));
+  const timeline = sorted.map((e) => ({ wave: wave.get(e)!, q: `${e.name} ${typeToString(e.type)}`, startMs: r1(e.start - t0), endMs: r1(e.end - t0) }));
   return { rounds: Math.max(0, ...wave.values()), timeline };
-}
-
-function typeName(t: number): string {
-  const names: Record<number, string> = { 1: 'A', 28: 'AAAA', 43: 'DS', 48: 'DNSKEY', 52: 'TLSA', 5: 'CNAME' };
-  return names[t] ?? String(t);
 }
 
 // ------------------------------------------------------------------ scenarios
@@ -282,10 +276,15 @@ interface RefRun {
   queries: number;
   ok: boolean;
 }
+/** A reference tool's figures for one scenario × RTT. */
+interface RefRow {
+  wallMs: number;
+  queries: number;
+  runs: number;
+  ok: boolean;
+}
 interface Row {
   scenario: string;
-  /** `core`: src/ as it is; `prototype`: bench/proto.ts (proposed changes). */
-  variant: 'core' | 'prototype';
   kind: 'cold' | 'warm';
   rttMs: number;
   /** Measured time of one cached query through the front at this delay (median). */
@@ -299,8 +298,8 @@ interface Row {
   frontQueries: number;
   cpuMs: { median: number; max: number };
   state: string;
-  delv?: { wallMs: number; queries: number; runs: number; ok: boolean; oursOverDelv: number };
-  unboundHost?: { wallMs: number; queries: number; runs: number; ok: boolean; oursOverUnboundHost: number };
+  delv?: RefRow & { oursOverDelv: number };
+  unboundHost?: RefRow & { oursOverUnboundHost: number };
   timeline?: ReturnType<typeof waves>['timeline'];
 }
 
@@ -316,8 +315,8 @@ async function oneQueryMs(rtt: number): Promise<number> {
   return median(xs);
 }
 
-async function oursOnce(s: Scenario, i: number, rtt: number, keepTimeline: boolean, proto = false): Promise<OursRun & { timeline?: Row['timeline'] }> {
-  const v = proto ? newProto() : newValidator();
+async function oursOnce(s: Scenario, i: number, rtt: number, keepTimeline: boolean): Promise<OursRun & { timeline?: Row['timeline'] }> {
+  const v = newValidator();
   net.delay = 0;
   for (const p of s.prime) await verdict(v, p);
   const h = s.host(i, rtt);
@@ -365,6 +364,13 @@ async function refOnce(tool: 'delv' | 'unbound-host', phases: string[][][], prox
     for (const r of res) if (r.code !== 0 || !(tool === 'delv' ? /fully validated/ : /\(secure\)/).test(r.out)) ok = false;
   }
   return { wallMs: performance.now() - t0, queries: proxy.stats.total, ok };
+}
+
+/** `runs` runs of a reference tool: median wall time and queries, and whether every run validated. */
+async function refRow(tool: 'delv' | 'unbound-host', runs: number, phases: string[][][], proxy: DelayProxy, conf: string): Promise<RefRow> {
+  const rs: RefRun[] = [];
+  for (let i = 0; i < runs; i++) rs.push(await refOnce(tool, phases, proxy, conf));
+  return { wallMs: r1(median(rs.map((r) => r.wallMs))), queries: median(rs.map((r) => r.queries)), runs, ok: rs.every((r) => r.ok) };
 }
 
 function unboundHostConf(proxy: DelayProxy, file: string): string {
@@ -416,16 +422,14 @@ async function latency(): Promise<{ rows: Row[]; tools: Record<string, string> }
     const proxy = await startDelayProxy({ host: PROXY_HOST, upstream: unboundDns, delayMs: rtt });
     const conf = unboundHostConf(proxy, tmp);
     log(`RTT ${rtt} ms: one query through the front ${r1(q1)} ms`);
-    const todo = [...SCENARIOS.map((s) => ({ s, proto: false })), ...SCENARIOS.filter((s) => PROTO_SCENARIOS.includes(s.id)).map((s) => ({ s, proto: true }))];
-    for (const { s, proto } of todo) {
+    for (const s of SCENARIOS) {
       const runs: (OursRun & { timeline?: Row['timeline'] })[] = [];
-      const n = quick ? 3 : proto ? Math.min(5, RUNS[rtt]) : RUNS[rtt];
-      for (let i = 0; i < n; i++) runs.push(await oursOnce(s, i, rtt, i === 0 && rtt === RTTS[RTTS.length - 1], proto));
+      const n = quick ? 3 : RUNS[rtt];
+      for (let i = 0; i < n; i++) runs.push(await oursOnce(s, i, rtt, i === 0 && rtt === RTTS[RTTS.length - 1]));
       const walls = runs.map((r) => r.wallMs);
       const cpus = runs.map((r) => r.cpuMs);
       const row: Row = {
         scenario: s.id,
-        variant: proto ? 'prototype' : 'core',
         kind: s.kind,
         rttMs: rtt,
         oneQueryMs: r2(q1),
@@ -440,24 +444,20 @@ async function latency(): Promise<{ rows: Row[]; tools: Record<string, string> }
         state: [...new Set(runs.map((r) => r.state))].join(', '),
         timeline: runs[0].timeline,
       };
-      if (s.ref && !proto) {
+      if (s.ref) {
         const rn = quick ? 1 : REF_RUNS[rtt];
         if (tools.delv) {
-          const rs: RefRun[] = [];
-          for (let i = 0; i < rn; i++) rs.push(await refOnce('delv', s.ref, proxy, conf));
-          const w = median(rs.map((r) => r.wallMs));
-          row.delv = { wallMs: r1(w), queries: median(rs.map((r) => r.queries)), runs: rn, ok: rs.every((r) => r.ok), oursOverDelv: r2(row.wallMs.median / w) };
+          const ref = await refRow('delv', rn, s.ref, proxy, conf);
+          row.delv = { ...ref, oursOverDelv: r2(row.wallMs.median / ref.wallMs) };
         }
         if (tools['unbound-host']) {
-          const rs: RefRun[] = [];
-          for (let i = 0; i < rn; i++) rs.push(await refOnce('unbound-host', s.ref, proxy, conf));
-          const w = median(rs.map((r) => r.wallMs));
-          row.unboundHost = { wallMs: r1(w), queries: median(rs.map((r) => r.queries)), runs: rn, ok: rs.every((r) => r.ok), oursOverUnboundHost: r2(row.wallMs.median / w) };
+          const ref = await refRow('unbound-host', rn, s.ref, proxy, conf);
+          row.unboundHost = { ...ref, oursOverUnboundHost: r2(row.wallMs.median / ref.wallMs) };
         }
       }
       rows.push(row);
       log(
-        `  ${(proto ? `${s.id}*` : s.id).padEnd(15)} ${String(row.wallMs.median).padStart(7)} ms  ×RTT ${row.wallPerRtt ?? '—'}  rounds ${row.rounds}  q ${row.queries}/${row.frontQueries}  cpu ${row.cpuMs.median}` +
+        `  ${s.id.padEnd(15)} ${String(row.wallMs.median).padStart(7)} ms  ×RTT ${row.wallPerRtt ?? '—'}  rounds ${row.rounds}  q ${row.queries}/${row.frontQueries}  cpu ${row.cpuMs.median}` +
           (row.delv ? `  delv ${row.delv.wallMs} ms (${row.delv.queries} q)` : '') +
           (row.unboundHost ? `  unbound-host ${row.unboundHost.wallMs} ms (${row.unboundHost.queries} q)` : ''),
       );
@@ -521,24 +521,14 @@ async function throughput() {
   return out;
 }
 
-// ------------------------------------------------------------------ worst-case CPU per verdict
-async function cpuPerVerdict() {
-  net.delay = 0;
-  const hosts = [...new Set(catalogue.cases.map((c) => c.host))];
-  const per: { host: string; cpuMs: number; wallMs: number; queries: number; state: string }[] = [];
-  for (const h of hosts) {
-    const v = newValidator();
-    await verdict(v, h); // resolver cache and JIT warm
-    const v2 = newValidator();
-    gc();
-    const cpu0 = process.cpuUsage();
-    const t0 = performance.now();
-    const hv = await verdict(v2, h);
-    per.push({ host: h, cpuMs: r2(cpuMs(process.cpuUsage(cpu0))), wallMs: r1(performance.now() - t0), queries: hv.ctx.fetcher.sent, state: stateOf(hv) });
-  }
-  per.sort((a, b) => b.cpuMs - a.cpuMs);
+// ------------------------------------------------------------------ CPU per cold verdict (bench/cpu.ts)
+const CPU_RUNS = quick ? 10 : 100;
+async function cpuSection() {
+  const per = (await cpuPerVerdict(CPU_RUNS))
+    .map((r) => ({ host: r.host, cpuMs: r.cpuMsPerVerdict, wallMs: r.wallMsPerVerdict, queries: r.queries, cryptoOps: r.cryptoOps, state: r.state }))
+    .sort((a, b) => b.cpuMs - a.cpuMs);
   const cpus = per.map((p) => p.cpuMs);
-  const out = { verdicts: per.length, cold: true, rttMs: 0, medianMs: r2(median(cpus)), p90Ms: r2(pct(cpus, 90)), worst: per.slice(0, 5) };
+  const out = { verdicts: per.length, cold: true, rttMs: 0, runsPerCase: CPU_RUNS, source: 'replay fixture (answers from memory)', medianMs: r2(median(cpus)), p90Ms: r2(pct(cpus, 90)), worst: per.slice(0, 5) };
   log(`cpu per cold verdict: median ${out.medianMs} ms, worst ${per[0].cpuMs} ms (${per[0].host})`);
   return out;
 }
@@ -707,8 +697,7 @@ function markdown(res: Awaited<ReturnType<typeof main>>): string {
   L.push('| scenario | RTT ms | 1 query ms | wall ms median (min–max) | wall ÷ RTT | wall ÷ 1 query | query waves | queries (ours/front) | CPU ms | delv ms (q) | ours ÷ delv | unbound-host ms (q) | ours ÷ u-h | state |');
   L.push('|---|---:|---:|---|---:|---:|---:|---|---:|---|---:|---|---:|---|');
   const order = (r: Row) => SCENARIOS.findIndex((x) => x.id === r.scenario) * 1e6 + r.rttMs;
-  const core = res.latency.filter((r) => r.variant === 'core').sort((a, b) => order(a) - order(b));
-  const protos = res.latency.filter((r) => r.variant === 'prototype').sort((a, b) => order(a) - order(b));
+  const core = [...res.latency].sort((a, b) => order(a) - order(b));
   for (const r of core) {
     L.push(
       `| ${r.scenario} | ${r.rttMs} | ${r.oneQueryMs} | ${r.wallMs.median} (${r.wallMs.min}–${r.wallMs.max}) | ${r.wallPerRtt ?? '—'} | ${r.wallPerQuery} | ${r.rounds} | ${r.queries}/${r.frontQueries} | ${r.cpuMs.median} | ` +
@@ -718,20 +707,9 @@ function markdown(res: Awaited<ReturnType<typeof main>>): string {
   }
   L.push('', 'Scenarios:', '');
   for (const s of SCENARIOS) L.push(`- **${s.id}** — ${s.what}`);
-  if (protos.length > 0) {
-    L.push('', '### Prototype of the proposed core changes', '');
-    L.push('| scenario | RTT ms | wall ms median (min–max) | wall ÷ RTT | wall ÷ 1 query | query waves | queries | CPU ms | core wall ms | core ÷ prototype | state |');
-    L.push('|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---|');
-  }
-  for (const r of protos) {
-    const c = core.find((x) => x.scenario === r.scenario && x.rttMs === r.rttMs);
-    L.push(
-      `| ${r.scenario} | ${r.rttMs} | ${r.wallMs.median} (${r.wallMs.min}–${r.wallMs.max}) | ${r.wallPerRtt ?? '—'} | ${r.wallPerQuery} | ${r.rounds} | ${r.queries} | ${r.cpuMs.median} | ${c?.wallMs.median ?? '—'} | ${c ? r2(c.wallMs.median / r.wallMs.median) : '—'} | ${r.state} |`,
-    );
-  }
   L.push('', `### Query timelines at RTT ${RTTS[RTTS.length - 1]} ms (first run; wave = sequential round)`, '');
-  for (const r of [...core, ...protos].filter((x) => x.timeline && x.timeline.length > 0)) {
-    L.push(`**${r.scenario}${r.variant === 'prototype' ? ' (prototype)' : ''}**: ${r.rounds} waves`, '', '```');
+  for (const r of core.filter((x) => x.timeline && x.timeline.length > 0)) {
+    L.push(`**${r.scenario}**: ${r.rounds} waves`, '', '```');
     for (const t of r.timeline!) L.push(`wave ${t.wave}  ${String(t.startMs).padStart(6)} → ${String(t.endMs).padStart(6)} ms  ${t.q}`);
     L.push('```', '');
   }
@@ -743,10 +721,10 @@ function markdown(res: Awaited<ReturnType<typeof main>>): string {
     `| ${t.names} | ${t.zones} | ${t.concurrency} | ${t.wallMs} | ${t.verdictsPerSecond} | ${t.queriesPerVerdict} | ${t.queriesPerSecond} | ${t.latencyMs.p50}/${t.latencyMs.p95}/${t.latencyMs.max} | ${t.cpuMsPerVerdict} | ${t.cpuShareOfOneCore} | ${Object.entries(t.states).map(([k, v]) => `${k} ${v}`).join(', ')} |`,
   );
   const c = res.cpu;
-  L.push('', '## CPU per cold verdict (each catalogue host, new Validator, RTT 0, sequential)', '');
-  L.push(`median ${c.medianMs} ms, p90 ${c.p90Ms} ms over ${c.verdicts} hosts; worst:`, '');
-  L.push('| host | CPU ms | wall ms | queries | state |', '|---|---:|---:|---:|---|');
-  for (const w of c.worst) L.push(`| ${w.host} | ${w.cpuMs} | ${w.wallMs} | ${w.queries} | ${w.state} |`);
+  L.push('', '## CPU per cold verdict (bench/cpu.ts: each replay-fixture case, new Validator, answers from memory)', '');
+  L.push(`median ${c.medianMs} ms, p90 ${c.p90Ms} ms over ${c.verdicts} cases (${c.runsPerCase} verdicts each); worst:`, '');
+  L.push('| host | CPU ms | wall ms | crypto ops | queries | state |', '|---|---:|---:|---:|---:|---|');
+  for (const w of c.worst) L.push(`| ${w.host} | ${w.cpuMs} | ${w.wallMs} | ${w.cryptoOps} | ${w.queries} | ${w.state} |`);
   const mem = res.memory;
   L.push('', `## Memory after ${mem.lookups} lookups (${mem.distinctNxNames} distinct NXDOMAIN names + h0..h499 × A/AAAA/TLSA)`, '');
   L.push('| heap before MB | heap after MB | retained MB | zones size/cap | steps size/cap | bounded | bytes/entry | lookups/s | CPU ms/lookup |');
@@ -767,14 +745,14 @@ async function main() {
   await net.client(0).query(host('.'), RRType.NS);
   const lat = await latency();
   const tp = await throughput();
-  const cpu = await cpuPerVerdict();
+  const cpu = await cpuSection();
   const worst = await worstCase();
   const mem = await memory();
   const queries = await queriesPerVerdict(catalogue.cases, () => new DohClient({ urls: [delayUrl(0)], fetch, retries: 0 }), anchors);
   const start = await startup(world, { runs: quick ? 5 : 15, log });
   const worstLat = lat.rows.reduce((a, r) => (r.cpuMs.max > a.cpuMs.max ? r : a), lat.rows[0]);
   const candidates = [
-    { ms: cpu.worst[0].cpuMs, where: `cold verdict of ${cpu.worst[0].host} at RTT 0` },
+    { ms: cpu.worst[0].cpuMs, where: `cold verdict of ${cpu.worst[0].host} (replayed answers)` },
     { ms: worstLat.cpuMs.max, where: `${worstLat.scenario} at RTT ${worstLat.rttMs}` },
     { ms: worst.worst.cpuMs, where: `hostile input: ${worst.worst.what} (${worst.worst.host})` },
   ];

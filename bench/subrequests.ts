@@ -16,7 +16,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'puppeteer';
-import { configure, ext, pageShouldLoad, tabState, waitFor, worldOptions } from '../scripts/demo-browser';
+import { configure, ext, pageShouldLoad, tabState, waitFor, worldOptions } from '../test/browser/extension';
 import { launchChromium, openExtensionPage } from '../test/browser/harness';
 import { readCatalogue, readWorld, startWorld, type World } from '../test/world/world.mjs';
 

@@ -34,7 +34,8 @@ import { Validator } from '../src/core/dnssec/validator';
 import { DohClient } from '../src/core/transport/doh';
 import { parseName } from '../src/core/wire/name';
 import { readCatalogue, readWorld, startWorld, stopWorld } from '../test/world/world.mjs';
-import { coreDisplayState, runBrowserDemo, writeReadmeScreenshots, type BrowserDemo, type BrowserRow } from './demo-browser';
+import { coreDisplayState } from '../test/browser/extension';
+import { runBrowserDemo, writeReadmeScreenshots, type BrowserDemo, type BrowserRow } from './demo-browser';
 import { writeStoreScreenshots } from './store-screenshots';
 
 const { values } = parseArgs({

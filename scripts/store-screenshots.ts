@@ -15,19 +15,8 @@ import path from 'node:path';
 import type { Page } from 'puppeteer';
 import { gotoExtensionPage, openExtensionPage, type LaunchedBrowser } from '../test/browser/harness';
 import { readCatalogue, readWorld, type Catalogue, type World } from '../test/world/world.mjs';
-import {
-  caseUrl,
-  closeTab,
-  configure,
-  launchWithExtension,
-  openTab,
-  pageShouldLoad,
-  POPUP_WIDTH,
-  README_SCREENSHOTS_DIR,
-  showPopup,
-  waitForVerdict,
-  worldOptions,
-} from './demo-browser';
+import { caseUrl, closeTab, configure, openTab, pageShouldLoad, POPUP_WIDTH, showPopup, waitForVerdict, worldOptions } from '../test/browser/extension';
+import { launchWithExtension, README_SCREENSHOTS_DIR } from './demo-browser';
 
 const REPO = path.resolve(import.meta.dirname, '..');
 export const STORE_SCREENSHOTS_DIR = path.join(REPO, 'docs', 'store');

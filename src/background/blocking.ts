@@ -7,6 +7,7 @@ import browser, { type WebRequest } from 'webextension-polyfill';
 import { compareCertificate } from './certificates';
 import type { TlsInfo } from './details';
 import { currentOptions, optionsReady } from './options-state';
+import { messageOf, report } from './report';
 import { enqueue, navigations, publish, stateOf, type Navigation } from './tab-state';
 import { mark } from './timings';
 import { securityInfo } from './tls-firefox';
@@ -34,10 +35,13 @@ export async function onHeadersReceived(details: WebRequest.OnHeadersReceivedDet
 
 async function holdResponse(details: WebRequest.OnHeadersReceivedDetailsType): Promise<WebRequest.BlockingResponse> {
   // getSecurityInfo works only while the request waits in this listener: ask at once.
-  const tls = securityInfo(details.requestId)
-    .catch(() => null)
+  const tls: Promise<CertificateRead> = securityInfo(details.requestId)
+    .then(
+      (info) => ({ info, error: null }),
+      (e: unknown) => ({ info: null, error: messageOf(e) }),
+    )
     .finally(() => mark(details.tabId, details.url, 'certRead'));
-  await optionsReady;
+  await optionsReady();
   if (!currentOptions().enforcement) {
     // Blocking off: the response waits for the certificate read alone; the comparison and the
     // paint follow on their own.
@@ -70,11 +74,17 @@ async function holdResponse(details: WebRequest.OnHeadersReceivedDetailsType): P
   return { redirectUrl: `${browser.runtime.getURL(BLOCK_PAGE)}?${params.toString()}` };
 }
 
+/** What getSecurityInfo gave: the connection's facts, or why they could not be read. */
+type CertificateRead = { info: TlsInfo | null; error: string | null };
+
 /** The response's certificate chain and address, given to the tab's navigation (if it is this one). */
-async function takeCertificate(details: WebRequest.OnHeadersReceivedDetailsType, tls: Promise<TlsInfo | null>): Promise<Navigation | null> {
+async function takeCertificate(details: WebRequest.OnHeadersReceivedDetailsType, tls: Promise<CertificateRead>): Promise<Navigation | null> {
   const nav = await enqueue(details.tabId, () => navigations.get(details.tabId));
   if (!nav || nav.url !== details.url || !nav.target.check) return null;
-  nav.tls = await tls;
+  const got = await tls;
+  nav.tls = got.info;
+  nav.tlsError = got.error;
+  if (got.error !== null) report('certificate-read', got.error, nav.problems);
   const ip = (details as { ip?: string }).ip;
   if (ip) nav.ip = ip;
   return nav;

@@ -2,14 +2,15 @@
  * Firefox: the certificate comparison of a navigation, once both the validated DNS facts and the
  * certificate chain (getSecurityInfo, see blocking.ts) are known (RFC 6698 §2.1, RFC 7671).
  */
-import { matchTlsa, parseCertificate, peerChainsFromOne } from '../core/dane/match';
+import { matchTlsa, parseCertificate, peerChainsFromOne, type CertInfo } from '../core/dane/match';
 import { suggestTlsa, type TlsaSuggestion } from '../core/dane/generate';
-import { needsCertificate, type TlsInfo } from './details';
+import { needsCertificate, unreadableCertificate, type TlsInfo } from './details';
 import type { HostCheck } from './engine';
+import { report } from './report';
 import { publish, type Navigation } from './tab-state';
 
 /** The generator's records for the presented chain, compared with the validated TLSA RRset. */
-function suggestionFor(check: HostCheck, tls: TlsInfo): Promise<TlsaSuggestion | null> {
+function suggestionFor(nav: Navigation, check: HostCheck, tls: TlsInfo): Promise<TlsaSuggestion | null> {
   if (tls.certs.length === 0) return Promise.resolve(null);
   const t = check.result.tlsa;
   return suggestTlsa({
@@ -19,20 +20,38 @@ function suggestionFor(check: HostCheck, tls: TlsInfo): Promise<TlsaSuggestion |
     owner: check.tlsaEnabled ? t.name : null,
     published: check.tlsaEnabled ? t.records : null,
     publishedState: check.tlsaEnabled ? t.state : null,
-  }).catch(() => null);
+  }).catch((e: unknown) => {
+    report('generator', e, nav.problems);
+    return null;
+  });
+}
+
+/** The leaf for the popup's certificate section (the comparison reads the chain itself). */
+function leafOf(nav: Navigation, der: Uint8Array | undefined): Promise<CertInfo | null> {
+  if (!der) return Promise.resolve(null);
+  return parseCertificate(der).catch((e: unknown) => {
+    report('certificate-parse', e, nav.problems);
+    return null;
+  });
 }
 
 /** The TLSA comparison, once both the DNS facts and the certificate chain are known. */
 export function compareCertificate(nav: Navigation): Promise<void> {
   const check = nav.check;
   const tls = nav.tls;
-  if (!check || !tls || nav.cert) return Promise.resolve();
+  if (!check || nav.cert) return Promise.resolve();
+  const unreadable = unreadableCertificate(check, tls, nav.tlsError);
+  if (unreadable) nav.cert = unreadable;
+  if (!tls || unreadable) {
+    // Nothing to compare: show what the browser could not give (once it said so).
+    return nav.tlsError !== null || unreadable ? publish(nav).then(() => undefined) : Promise.resolve();
+  }
   if (!needsCertificate(check) || tls.certs.length === 0) {
     // Still show the certificate that was seen.
     nav.certRunning ??= (async () => {
       const [leaf, suggestion] = await Promise.all([
-        tls.certs[0] ? parseCertificate(tls.certs[0]).catch(() => null) : null,
-        suggestionFor(check, tls),
+        leafOf(nav, tls.certs[0]),
+        suggestionFor(nav, check, tls),
       ]);
       if (leaf && !nav.cert && nav.check === check) {
         nav.cert = { match: { state: 'no-usable-tlsa', reason: 'no TLSA comparison needed' }, leaf, suggestion };
@@ -45,8 +64,8 @@ export function compareCertificate(nav: Navigation): Promise<void> {
     const [match, leaf, suggestion] = await Promise.all([
       // Firefox gives one chain: the PKIX-built one when valid, else the leaf alone (issue #20).
       matchTlsa(check.tlsaRecords, peerChainsFromOne(tls.certs, tls.pkix), { host: check.host }),
-      parseCertificate(tls.certs[0]).catch(() => null),
-      suggestionFor(check, tls),
+      leafOf(nav, tls.certs[0]),
+      suggestionFor(nav, check, tls),
     ]);
     if (nav.check !== check) return;
     nav.cert = { match, leaf, suggestion };

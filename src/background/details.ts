@@ -38,6 +38,8 @@ export interface NavigationFacts {
   certApi: boolean;
   ip: string | null;
   tls: TlsInfo | null;
+  /** The browser could not give the certificate (getSecurityInfo failed). */
+  tlsError?: string | null;
   /** null while the comparison has not happened (or cannot). */
   cert: CertOutcome | null;
   /** Options: expiry warning period in days. */
@@ -70,6 +72,20 @@ function comparisonOf(m: DaneMatch): CertComparison {
 /** Does the DANE outcome depend on the certificate (TLSA records present and secure)? */
 export function needsCertificate(check: HostCheck): boolean {
   return check.tlsaEnabled && daneBeforeConnect(check.result) === null;
+}
+
+/**
+ * The comparison's outcome when the browser could not give the certificate chain (getSecurityInfo
+ * failed, or an empty chain) although the DANE outcome depends on it (secure TLSA records, RFC 6698
+ * §2.1): "could not be read" (→ indeterminate, with the reason), never a silent "pending" that is
+ * never compared nor blocked. null when there is nothing to say (no certificate needed, or the
+ * browser has not answered yet).
+ */
+export function unreadableCertificate(check: HostCheck, tls: TlsInfo | null, tlsError: string | null): CertOutcome | null {
+  if (!needsCertificate(check)) return null;
+  const why = tlsError ?? (tls && tls.certs.length === 0 ? 'the browser gave no certificate chain' : null);
+  if (why === null) return null;
+  return { match: { state: 'error', reason: `the certificate could not be read: ${why}` }, leaf: null };
 }
 
 export function buildDetails(f: NavigationFacts): { details: TabDetails; state: DisplayState } {
@@ -149,6 +165,7 @@ export function buildDetails(f: NavigationFacts): { details: TabDetails; state: 
     expiryWarningDays: f.expiryWarningDays ?? 7,
     tls: f.tls?.facts ?? null,
     generator: f.cert?.suggestion ?? null,
+    certificateError: f.tlsError ?? null,
   };
   const comparison: CertComparison = cert === 'unavailable' || cert === 'pending' ? null : cert;
   const state = displayStateFor(r, { tlsaEnabled: check.tlsaEnabled, cert: comparison, addressMatch });

@@ -1,10 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { FetchLike } from '../core/transport/doh';
-import { fromBase64 } from '../core/util/encoding';
-import { canonicalName } from '../core/wire/name';
-import { parseMessage } from '../core/wire/packet';
 import { defaultOptions } from '../shared/options';
+import { replayFetch, replayFixture } from './replay.test-helper';
 import { CACHE_FAILURE_MS, CACHE_MAX_MS, CACHE_MIN_MS, Engine, anchorsFor, cacheLifetimeMs } from './engine';
 
 describe('cacheLifetimeMs', () => {
@@ -55,16 +51,9 @@ describe('Engine', () => {
   });
 
   it('applies negative trust anchors from the options (RFC 7646): a bogus zone becomes insecure, with that reason', async () => {
-    // Real answers of the test world (the validator's replay fixture) served as DoH responses.
-    const fx = JSON.parse(readFileSync(new URL('../core/dnssec/fixtures/replay/world.json', import.meta.url), 'utf8'));
-    const replay: FetchLike = async (_url, init) => {
-      const q = parseMessage(init.body!).question[0];
-      const b64 = fx.responses[`${canonicalName(q.name)}/${q.type}`];
-      const body = b64 ? fromBase64(b64)! : new Uint8Array();
-      return { ok: !!b64, status: b64 ? 200 : 404, headers: { get: () => 'application/dns-message' }, arrayBuffer: async () => body.slice().buffer };
-    };
+    const fx = replayFixture;
     const base = { ...defaultOptions(), secondaryResolver: null, trustAnchor: { kind: 'custom' as const, text: fx.anchor } };
-    const engine = new Engine({ fetch: replay, now: () => Date.parse(fx.recordedAt) });
+    const engine = new Engine({ fetch: replayFetch, now: () => Date.parse(fx.recordedAt) });
     engine.configure(base);
     expect((await engine.check('www.expired.test', 443)).result.address.state).toBe('bogus');
     engine.configure({ ...base, negativeAnchors: ['expired.test'] });

@@ -7,11 +7,12 @@ import { combineAddress, toCheckResult, validateHost, type CheckResult, type Hos
 import { checkMail, type MailResult } from '../core/mail';
 import { rdataToString } from '../core/wire/present';
 import type { GeneratorResult } from '../shared/messages';
-import { BUILTIN_ANCHORS, parseTrustAnchors, type TrustAnchor } from '../core/dnssec/anchors';
+import { BUILTIN_ANCHORS, type TrustAnchor } from '../core/dnssec/anchors';
+import { trustAnchorsFromText } from '../core/trust-anchor-text';
 import type { LookupResult } from '../core/dnssec/result';
 import { Validator } from '../core/dnssec/validator';
 import { DohClient, type FetchLike } from '../core/transport/doh';
-import { tlsaName } from '../core/dane/names';
+import { tcpTlsaName } from '../core/dane/names';
 import { parseName } from '../core/wire/name';
 import { RRType, type TLSAData } from '../core/wire/types';
 import type { ResolverTestResult } from '../shared/messages';
@@ -46,9 +47,8 @@ export type TlsaLookup = NonNullable<Extract<GeneratorResult, { ok: true }>['loo
 
 export function anchorsFor(choice: TrustAnchorChoice): { anchors: readonly TrustAnchor[] } | { error: string } {
   if (choice.kind === 'builtin') return { anchors: BUILTIN_ANCHORS };
-  const parsed = parseTrustAnchors(choice.text);
-  if (!parsed.ok) return { error: parsed.errors.map((e) => `line ${e.line}: ${e.message}`).join('; ') };
-  return { anchors: parsed.anchors };
+  const parsed = trustAnchorsFromText(choice.text);
+  return parsed.ok ? { anchors: parsed.anchors } : { error: parsed.error };
 }
 
 /** How long a host check may be reused, from the TTLs of its lookups. Pure. */
@@ -64,6 +64,49 @@ function tlsaNotAsked(name: string): LookupResult {
   return { name, type: RRType.TLSA, state: 'insecure', result: 'nodata', records: [], links: [], chain: [], ttl: Infinity };
 }
 
+/**
+ * Promises by key, each kept for the lifetime its value decides (from when it settles); a failed
+ * one is dropped at once. At most `maxEntries`, the oldest dropped first.
+ */
+class PromiseCache<T> {
+  private readonly entries = new Map<string, { promise: Promise<T>; expires: number; value?: T }>();
+
+  constructor(
+    private readonly maxEntries: number,
+    private readonly now: () => number,
+    private readonly lifetimeMs: (value: T) => number,
+  ) {}
+
+  /** The cached promise for `key` while it lasts (unless `fresh`), else the one `run` starts. */
+  get(key: string, fresh: boolean, run: () => Promise<T>): Promise<T> {
+    const hit = this.entries.get(key);
+    if (hit && !fresh && hit.expires > this.now()) return hit.promise;
+    const entry: { promise: Promise<T>; expires: number; value?: T } = { promise: run(), expires: Infinity };
+    this.entries.set(key, entry);
+    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
+    entry.promise.then(
+      (value) => {
+        entry.value = value;
+        entry.expires = this.now() + this.lifetimeMs(value);
+      },
+      () => {
+        if (this.entries.get(key) === entry) this.entries.delete(key);
+      },
+    );
+    return entry.promise;
+  }
+
+  /** The settled value for `key` while it lasts, at once (no promise to wait for); undefined otherwise. */
+  peek(key: string): T | undefined {
+    const hit = this.entries.get(key);
+    return hit?.value !== undefined && hit.expires > this.now() ? hit.value : undefined;
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+}
+
 interface Configured {
   key: string;
   validator: Validator | null;
@@ -74,14 +117,24 @@ interface Configured {
 
 export class Engine {
   private configured: Configured | null = null;
-  private readonly cache = new Map<string, { promise: Promise<HostCheck>; expires: number; value?: HostCheck }>();
-  private readonly mailCache = new Map<string, { promise: Promise<MailResult>; expires: number }>();
+  private readonly cache: PromiseCache<HostCheck>;
+  private readonly mailCache: PromiseCache<MailResult>;
   private readonly fetchFn: FetchLike | undefined;
   private readonly now: () => number;
 
   constructor(deps: { fetch?: FetchLike; now?: () => number } = {}) {
     this.fetchFn = deps.fetch;
     this.now = deps.now ?? (() => Date.now());
+    this.cache = new PromiseCache(CACHE_ENTRIES, this.now, (r) => cacheLifetimeMs([r.verdict.a, r.verdict.aaaa, r.verdict.tlsa]));
+    this.mailCache = new PromiseCache(MAIL_CACHE_ENTRIES, this.now, (r) => (r.summary === 'indeterminate' ? CACHE_FAILURE_MS : MAIL_CACHE_MS));
+  }
+
+  /** The configured validator; throws when not configured or the trust anchor is unusable. */
+  private usable(): Configured & { validator: Validator } {
+    const c = this.configured;
+    if (!c) throw new Error('engine not configured');
+    if (c.anchorError !== null || !c.validator) throw new Error(`trust anchor unusable: ${c.anchorError}`);
+    return { ...c, validator: c.validator };
   }
 
   /**
@@ -109,25 +162,13 @@ export class Engine {
 
   /** The host's validated DNS facts, from the cache while its TTL lasts. Rejects when misconfigured. */
   check(host: string, port: number, opts: { fresh?: boolean } = {}): Promise<HostCheck> {
-    const c = this.configured;
-    if (!c) return Promise.reject(new Error('engine not configured'));
-    if (c.anchorError) return Promise.reject(new Error(`trust anchor unusable: ${c.anchorError}`));
-    const key = `${host}:${port}`;
-    const hit = this.cache.get(key);
-    if (hit && !opts.fresh && hit.expires > this.now()) return hit.promise;
-    const entry: { promise: Promise<HostCheck>; expires: number; value?: HostCheck } = { promise: this.run(c, host, port), expires: Infinity };
-    this.cache.set(key, entry);
-    if (this.cache.size > CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value as string);
-    entry.promise.then(
-      (r) => {
-        entry.value = r;
-        entry.expires = this.now() + cacheLifetimeMs([r.verdict.a, r.verdict.aaaa, r.verdict.tlsa]);
-      },
-      () => {
-        if (this.cache.get(key) === entry) this.cache.delete(key);
-      },
-    );
-    return entry.promise;
+    let c: Configured & { validator: Validator };
+    try {
+      c = this.usable();
+    } catch (e) {
+      return Promise.reject(e as Error);
+    }
+    return this.cache.get(`${host}:${port}`, opts.fresh === true, () => this.run(c, host, port));
   }
 
   /**
@@ -137,8 +178,7 @@ export class Engine {
   peek(host: string, port: number): HostCheck | null {
     const c = this.configured;
     if (!c || c.anchorError) return null;
-    const hit = this.cache.get(`${host}:${port}`);
-    return hit?.value && hit.expires > this.now() ? hit.value : null;
+    return this.cache.peek(`${host}:${port}`) ?? null;
   }
 
   /**
@@ -146,26 +186,15 @@ export class Engine {
    * Rejects when misconfigured or the name is not a DNS name.
    */
   checkMail(domain: string, opts: { fresh?: boolean } = {}): Promise<MailResult> {
-    const c = this.configured;
-    if (!c) return Promise.reject(new Error('engine not configured'));
-    if (c.anchorError) return Promise.reject(new Error(`trust anchor unusable: ${c.anchorError}`));
+    let c: Configured & { validator: Validator };
+    try {
+      c = this.usable();
+    } catch (e) {
+      return Promise.reject(e as Error);
+    }
     const name = parseName(domain);
     if (!name) return Promise.reject(new Error(`not a DNS name: ${domain}`));
-    const key = name.toLowerCase();
-    const hit = this.mailCache.get(key);
-    if (hit && !opts.fresh && hit.expires > this.now()) return hit.promise;
-    const entry = { promise: checkMail(c.validator!, name, { clock: this.now }), expires: Infinity };
-    this.mailCache.set(key, entry);
-    if (this.mailCache.size > MAIL_CACHE_ENTRIES) this.mailCache.delete(this.mailCache.keys().next().value as string);
-    entry.promise.then(
-      (r) => {
-        entry.expires = this.now() + (r.summary === 'indeterminate' ? CACHE_FAILURE_MS : MAIL_CACHE_MS);
-      },
-      () => {
-        if (this.mailCache.get(key) === entry) this.mailCache.delete(key);
-      },
-    );
-    return entry.promise;
+    return this.mailCache.get(name.toLowerCase(), opts.fresh === true, () => checkMail(c.validator, name, { clock: this.now }));
   }
 
   /**
@@ -173,12 +202,10 @@ export class Engine {
    * whatever the TLSA option says: for the record generator, which compares with it.
    */
   async lookupTlsa(host: string, port: number): Promise<TlsaLookup> {
-    const c = this.configured;
-    if (!c) throw new Error('engine not configured');
-    if (c.anchorError) throw new Error(`trust anchor unusable: ${c.anchorError}`);
+    const c = this.usable();
     const name = parseName(host);
     if (!name) throw new Error(`not a DNS name: ${host}`);
-    const v = await validateHost(c.validator!, name, port);
+    const v = await validateHost(c.validator, name, port);
     const address = combineAddress(v.a, v.aaaa);
     const failed = v.tlsa.state === 'indeterminate' && address.state === 'indeterminate';
     if (failed) throw new Error(v.tlsa.reason?.message ?? 'the resolver did not answer');
@@ -191,8 +218,8 @@ export class Engine {
     };
   }
 
-  private async run(c: Configured, host: string, port: number): Promise<HostCheck> {
-    const validator = c.validator!;
+  private async run(c: Configured & { validator: Validator }, host: string, port: number): Promise<HostCheck> {
+    const validator = c.validator;
     const name = parseName(host);
     if (!name) throw new Error(`not a DNS name: ${host}`);
     const started = this.now();
@@ -202,7 +229,7 @@ export class Engine {
     } else {
       const ctx = validator.context();
       const [a, aaaa] = await Promise.all([validator.lookup(name, RRType.A, ctx), validator.lookup(name, RRType.AAAA, ctx)]);
-      const tName = tlsaName(name, port, 'tcp') ?? `_${port}._tcp.${name}`;
+      const tName = tcpTlsaName(name, port);
       verdict = { a, aaaa, tlsa: tlsaNotAsked(tName), tlsaName: tName, ctx };
     }
     const result = toCheckResult(host, port, verdict, this.now() - started);

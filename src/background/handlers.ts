@@ -5,13 +5,12 @@
 import type { Runtime } from 'webextension-polyfill';
 import { suggestTlsa } from '../core/dane/generate';
 import { parsePemCertificates } from '../core/dane/pem';
-import { tlsaName } from '../core/dane/names';
+import { isServicePort, tlsaName } from '../core/dane/names';
 import { parseName } from '../core/wire/name';
-import { targetFor } from '../shared/host-rules';
 import type { GeneratorResult, MailCheck, Request, ResponseFor, ResponseMap } from '../shared/messages';
 import { mailDomainFor } from './mail-domain';
 import { judgeTab } from './navigations';
-import { addEnforcementException, currentOptions, engine, optionsReady } from './options-state';
+import { addEnforcementException, engine, optionsReady, targetOf } from './options-state';
 import { navigations } from './tab-state';
 
 export type Handlers = {
@@ -20,13 +19,13 @@ export type Handlers = {
 
 /** The popup's mail section: MX hosts of the tab's registered domain (RFC 7672). */
 async function mailCheck(tabId: number): Promise<MailCheck> {
-  await optionsReady;
+  await optionsReady();
   const nav = navigations.get(tabId);
   if (!nav || !nav.target.check) return { domain: null, state: 'off', result: null, error: null };
   const domain = mailDomainFor(nav.target.host);
   if (!domain) return { domain: null, state: 'no-domain', result: null, error: null };
   // The registered domain is a name of its own: the same host rules apply to it.
-  if (!targetFor(`https://${domain}/`, currentOptions(), false).check) return { domain, state: 'off', result: null, error: null };
+  if (!targetOf(`https://${domain}/`, false).check) return { domain, state: 'off', result: null, error: null };
   try {
     return { domain, state: 'done', result: await engine.checkMail(domain), error: null };
   } catch (e) {
@@ -36,15 +35,15 @@ async function mailCheck(tabId: number): Promise<MailCheck> {
 
 /** The options page's TLSA record generator: a pasted PEM chain, compared with the published records. */
 async function generateTlsa(hostIn: string, port: number, pem: string): Promise<GeneratorResult> {
-  await optionsReady;
+  await optionsReady();
   const host = hostIn.trim().replace(/\.$/, '').toLowerCase();
-  if (!Number.isInteger(port) || port < 1 || port > 65535) return { ok: false, error: 'bad-port', detail: String(port) };
+  if (!isServicePort(port)) return { ok: false, error: 'bad-port', detail: String(port) };
   if (!parseName(host) || !tlsaName(host, port)) return { ok: false, error: 'bad-host', detail: hostIn };
   const { certs } = parsePemCertificates(pem);
   if (certs.length === 0) return { ok: false, error: 'no-certificate', detail: '' };
   let lookup: Extract<GeneratorResult, { ok: true }>['lookup'] = null;
   let lookupError: string | null = null;
-  const target = targetFor(`https://${host}/`, currentOptions(), false);
+  const target = targetOf(`https://${host}/`, false);
   if (!target.check) lookupError = `not looked up: ${target.reason}`;
   else {
     try {
@@ -71,10 +70,7 @@ async function generateTlsa(hostIn: string, port: number, pem: string): Promise<
 export const handlers: Handlers = {
   getTabState: (r) => judgeTab(r.tabId, 'current'),
   recheck: (r) => judgeTab(r.tabId, 'again'),
-  proceedAnyway: async (r) => {
-    await addEnforcementException(r.host);
-    return { ok: true };
-  },
+  proceedAnyway: async (r) => ({ ok: await addEnforcementException(r.host) }),
   testResolver: (r) => engine.testResolver(r.url, r.trustAnchor),
   checkMail: (r) => mailCheck(r.tabId),
   generateTlsa: (r) => generateTlsa(r.host, r.port, r.pem),

@@ -4,14 +4,15 @@
  * navigation is replaced on navigation, judged anew when the options change, dropped on tab close.
  */
 import browser, { type Tabs } from 'webextension-polyfill';
-import { targetFor, type Target } from '../shared/host-rules';
+import type { Target } from '../shared/host-rules';
 import type { TabState } from '../shared/messages';
 import { isBlockPage, pageUrlOf } from './blocking';
 import { compareCertificate } from './certificates';
-import { currentOptions, engine, optionsReady } from './options-state';
+import { currentOptions, engine, optionsReady, targetOf } from './options-state';
+import { report } from './report';
 import { forgetPaints, showState } from './show-state';
+import { enqueue, forgetStoredState, navigations, publish, stateOf, storedState, toolbarFailed, type Navigation } from './tab-state';
 import { mark } from './timings';
-import { enqueue, forgetStoredState, navigations, publish, stateOf, storedState, type Navigation } from './tab-state';
 
 /**
  * The address each tab's page was last fetched from (onResponseStarted), kept apart from the
@@ -33,11 +34,13 @@ function newNavigation(tabId: number, url: string, target: Target, previous?: Na
     error: null,
     ip: previous?.ip ?? (seen?.url === url ? seen.ip : null),
     tls: previous?.tls ?? null,
+    tlsError: previous?.tlsError ?? null,
     cert: null,
     certRunning: null,
     blocked: false,
     subhosts: new Map(),
     startedAt: Date.now(),
+    problems: [],
   };
 }
 
@@ -66,7 +69,7 @@ function startCheck(nav: Navigation, fresh = false): void {
       mark(nav.tabId, nav.url, 'verdict');
       nav.check = check;
       await publish(nav);
-      if (nav.tls) await compareCertificate(nav);
+      if (nav.tls || nav.tlsError !== null) await compareCertificate(nav);
     },
     async (e: unknown) => {
       if (nav.pending !== pending) return;
@@ -77,8 +80,8 @@ function startCheck(nav: Navigation, fresh = false): void {
 }
 
 async function navigate(tabId: number, url: string, incognito: boolean, keepConnection = false): Promise<Navigation> {
-  await optionsReady;
-  const target = targetFor(url, currentOptions(), incognito);
+  await optionsReady();
+  const target = targetOf(url, incognito);
   const previous = navigations.get(tabId);
   const nav = newNavigation(tabId, url, target, keepConnection ? previous : undefined);
   // A navigation queued before its tab was closed must not bring the tab back.
@@ -137,13 +140,13 @@ export async function judgeTab(tabId: number, how: 'current' | 'again', known?: 
       return stateOf(await navigate(tabId, pageUrlOf(tab.url), tab.incognito));
     });
   }
-  await optionsReady;
+  await optionsReady();
   const tab = known ?? (await browser.tabs.get(tabId).catch(() => null));
   engine.configure(currentOptions(), true); // nothing learnt before is reused
   return enqueue(tabId, async () => {
     const nav = navigations.get(tabId);
     if (nav) {
-      nav.target = targetFor(nav.url, currentOptions(), tab?.incognito ?? true);
+      nav.target = targetOf(nav.url, tab?.incognito ?? true);
       startCheck(nav, true);
       return publish(nav);
     }
@@ -155,7 +158,7 @@ export async function judgeTab(tabId: number, how: 'current' | 'again', known?: 
 /** Start-up, install, update: every open tab is judged (webRequest saw none of them). */
 export async function judgeAllTabs(): Promise<void> {
   const tabs = await browser.tabs.query({});
-  await Promise.all(tabs.filter((t) => t.id !== undefined).map((t) => judgeTab(t.id!, 'current', t).catch(() => undefined)));
+  await Promise.all(tabs.filter((t) => t.id !== undefined).map((t) => judgeTab(t.id!, 'current', t).catch((e: unknown) => report('start-up', e))));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -187,8 +190,8 @@ export function onTabUpdated(tabId: number, change: Tabs.OnUpdatedChangeInfoType
       if (isBlockPage(url) && nav) return void (await publish(nav));
       // A new tab reports its initial about:blank, sometimes after webRequest saw the real navigation.
       if (url === 'about:blank' && nav?.target.check && nav.ip === null && Date.now() - nav.startedAt < 10_000) return;
-      await optionsReady;
-      const target = targetFor(url, currentOptions(), tab.incognito);
+      await optionsReady();
+      const target = targetOf(url, tab.incognito);
       // Same host as the navigation webRequest saw (or an in-page URL change): keep its state.
       if (nav && sameTarget(nav.target, target)) {
         nav.url = url;
@@ -203,7 +206,7 @@ export function onTabUpdated(tabId: number, change: Tabs.OnUpdatedChangeInfoType
   } else if (change.status !== undefined) {
     // Browsers reset per-tab button state on navigation: paint it again.
     const nav = navigations.get(tabId);
-    if (nav) void showState(stateOf(nav)).catch(() => undefined);
+    if (nav) void showState(stateOf(nav)).catch((e: unknown) => toolbarFailed(nav, e));
   }
 }
 
@@ -230,7 +233,7 @@ export function rejudgeAfterOptionsChange(): void {
       if (!nav) return;
       const incognito = (await browser.tabs.get(tabId).catch(() => null))?.incognito ?? true;
       if (navigations.get(tabId) !== nav) return;
-      const fresh = newNavigation(tabId, nav.url, targetFor(nav.url, currentOptions(), incognito), nav);
+      const fresh = newNavigation(tabId, nav.url, targetOf(nav.url, incognito), nav);
       fresh.blocked = nav.blocked;
       fresh.startedAt = nav.startedAt;
       navigations.set(tabId, fresh);

@@ -1,17 +1,15 @@
 /** Sub-requests option: the other hosts a page loads from are checked too (shown in the popup only). */
-import { targetFor } from '../shared/host-rules';
-import { currentOptions, engine } from './options-state';
+import { currentOptions, engine, targetOf } from './options-state';
 import { navigations, publish, type TabStateSub } from './tab-state';
 
 /** Other hosts a page loads from that are checked, per tab. */
 const MAX_SUBHOSTS = 24;
 
 export function noteSubrequest(tabId: number, url: string): void {
-  const options = currentOptions();
-  if (!options.subrequests) return;
+  if (!currentOptions().subrequests) return;
   const nav = navigations.get(tabId);
   if (!nav || !nav.target.check) return;
-  const target = targetFor(url, options, false);
+  const target = targetOf(url, false);
   if (!target.check || target.host === nav.target.host || nav.subhosts.has(target.host)) return;
   if (nav.subhosts.size >= MAX_SUBHOSTS) return;
   const entry: TabStateSub = { host: target.host, state: 'checking' };

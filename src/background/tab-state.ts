@@ -5,10 +5,11 @@
  */
 import browser from 'webextension-polyfill';
 import type { Target } from '../shared/host-rules';
-import type { Broadcast, TabState } from '../shared/messages';
+import type { Broadcast, Problem, TabState } from '../shared/messages';
 import { buildDetails, type CertOutcome, type TlsInfo } from './details';
 import type { HostCheck } from './engine';
 import { currentOptions } from './options-state';
+import { problemsWith, report } from './report';
 import { showState } from './show-state';
 import { mark, timingsOn } from './timings';
 import { hasCertificateApi } from './tls-firefox';
@@ -26,11 +27,15 @@ export interface Navigation {
   error: string | null;
   ip: string | null;
   tls: TlsInfo | null;
+  /** The browser was asked for the certificate and could not give it (getSecurityInfo failed). */
+  tlsError: string | null;
   cert: CertOutcome | null;
   certRunning: Promise<void> | null;
   blocked: boolean;
   subhosts: Map<string, TabStateSub>;
   startedAt: number;
+  /** What could not be done for this navigation (see report.ts). */
+  problems: Problem[];
 }
 
 export type TabStateSub = NonNullable<TabState['others']>[number];
@@ -56,7 +61,8 @@ export function enqueue<T>(tabId: number, step: () => Promise<T> | T): Promise<T
 }
 
 export function stateOf(nav: Navigation): TabState {
-  const base = { tabId: nav.tabId, url: nav.url, blocked: nav.blocked };
+  const problems = problemsWith(nav.problems);
+  const base = { tabId: nav.tabId, url: nav.url, blocked: nav.blocked, ...(problems.length > 0 ? { problems } : {}) };
   if (!nav.target.check) {
     return { ...base, host: nav.target.host, state: 'off', checkedAt: null, skip: nav.target.reason, details: null };
   }
@@ -71,6 +77,7 @@ export function stateOf(nav: Navigation): TabState {
     certApi,
     ip: nav.ip,
     tls: nav.tls,
+    tlsError: nav.tlsError,
     cert: nav.cert,
     expiryWarningDays: currentOptions().expiryWarningDays,
   });
@@ -99,25 +106,39 @@ export async function publish(nav: Navigation): Promise<TabState> {
   // that its write never delays the paint (measured in Firefox: bench/results/page-load.md).
   await Promise.all([
     showState(state)
-      .catch(() => undefined) // the tab may be gone already
+      .catch((e: unknown) => toolbarFailed(nav, e))
       .then(() => settled && mark(nav.tabId, nav.url, 'painted')),
     browser.runtime
       .sendMessage(message)
-      .catch(() => undefined) // no page is listening
+      .catch(() => undefined) // rejects when no page is listening (no popup open): not a failure
       .then(() => settled && mark(nav.tabId, nav.url, 'broadcast')),
   ]);
   // Chrome may stop the worker (Firefox the event page): keep the last state for the popup.
-  await sessionArea()?.set({ [sessionKey(nav.tabId)]: state }).catch(() => undefined);
+  await sessionArea()
+    ?.set({ [sessionKey(nav.tabId)]: state })
+    .catch((e: unknown) => report('session-storage', e));
   if (settled) mark(nav.tabId, nav.url, 'stored');
   return state;
 }
 
+/** Painting the toolbar button failed: a problem unless the tab is gone (closed meanwhile). */
+export function toolbarFailed(nav: Navigation, error: unknown): void {
+  if (navigations.get(nav.tabId) === nav) report('toolbar', error, nav.problems);
+}
+
 /** The last state published for a tab before the worker (event page) was stopped, if any. */
 export async function storedState(tabId: number): Promise<TabState | null> {
-  const stored = (await sessionArea()?.get(sessionKey(tabId)).catch(() => ({}))) as Record<string, TabState> | undefined;
+  const stored = (await sessionArea()
+    ?.get(sessionKey(tabId))
+    .catch((e: unknown) => {
+      report('session-storage', e);
+      return {};
+    })) as Record<string, TabState> | undefined;
   return stored?.[sessionKey(tabId)] ?? null;
 }
 
 export function forgetStoredState(tabId: number): void {
-  void sessionArea()?.remove(sessionKey(tabId)).catch(() => undefined);
+  void sessionArea()
+    ?.remove(sessionKey(tabId))
+    .catch((e: unknown) => report('session-storage', e));
 }

@@ -6,13 +6,8 @@
 import browser from 'webextension-polyfill';
 import { styleForVerdict } from '../shared/state-style';
 import { applyI18n, t } from '../ui/i18n';
+import { byId } from '../ui/dom';
 import { send } from '../ui/send';
-
-function byId<T extends HTMLElement = HTMLElement>(id: string): T {
-  const el = document.getElementById(id);
-  if (!el) throw new Error(`blocked: #${id} missing`);
-  return el as T;
-}
 
 /** Only http(s) URLs may be continued to. */
 function safeUrl(text: string | null): string | null {

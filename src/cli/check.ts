@@ -9,7 +9,9 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { parseNegativeAnchors, parseTrustAnchors, BUILTIN_ANCHORS, type TrustAnchor } from '../core/dnssec/anchors';
+import { parseNegativeAnchors, BUILTIN_ANCHORS, type TrustAnchor } from '../core/dnssec/anchors';
+import { trustAnchorsFromText } from '../core/trust-anchor-text';
+import { isServicePort } from '../core/dane/names';
 import { toCheckResult, validateHost, type CheckResult } from '../core/check';
 import type { Validator } from '../core/dnssec/validator';
 import { validateDohUrl } from '../core/transport/doh';
@@ -260,7 +262,7 @@ export function parseCli(argv: string[]): CliOptions {
   } else if (positionals.length !== 1) throw new UsageError('exactly one host name is needed');
   const { host, hostText } = parseTarget(mx ? values.mx! : positionals[0], mx, values.type !== undefined);
   const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`not a valid port: ${values.port}`);
+  if (!isServicePort(port)) throw new UsageError(`not a valid port: ${values.port}`);
   const url = validateDohUrl(values.resolver!);
   if (!url.ok) throw new UsageError(`bad resolver URL: ${url.message}`);
   const method = values.method!.toUpperCase();
@@ -273,8 +275,8 @@ export function parseCli(argv: string[]): CliOptions {
     } catch (e) {
       throw new UsageError(`cannot read trust anchor file ${values['trust-anchor']}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
-    const parsed = parseTrustAnchors(text);
-    if (!parsed.ok) throw new UsageError(`bad trust anchor file ${values['trust-anchor']}: ${parsed.errors.map((e) => `line ${e.line}: ${e.message}`).join('; ')}`);
+    const parsed = trustAnchorsFromText(text);
+    if (!parsed.ok) throw new UsageError(`bad trust anchor file ${values['trust-anchor']}: ${parsed.error}`);
     anchors = parsed.anchors;
   }
   const nta = parseNegativeAnchors(values['negative-anchor'] ?? []);

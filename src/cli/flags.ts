@@ -5,8 +5,10 @@
  * `--version` load only this file (src/cli/main.ts imports the validator lazily).
  */
 
-/** The DoH resolver used without `--resolver`. */
-export const DEFAULT_RESOLVER = 'https://cloudflare-dns.com/dns-query';
+import { DEFAULT_RESOLVER_URL } from '../shared/resolver-presets';
+
+/** The DoH resolver used without `--resolver`: the extension's default (shared/resolver-presets.ts). */
+export const DEFAULT_RESOLVER = DEFAULT_RESOLVER_URL;
 
 export interface Flag {
   type: 'string' | 'boolean';

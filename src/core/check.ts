@@ -3,7 +3,7 @@
  * and the `check` CLI show it. Pure core: the validator (with its resolver and clock) is injected.
  */
 import type { DaneMatch } from './dane/match';
-import { tlsaName } from './dane/names';
+import { tcpTlsaName, tlsaName } from './dane/names';
 import type { LookupResult, Reason, SecurityState, AnswerClass, ChainLink } from './dnssec/result';
 import { worstState } from './dnssec/result';
 import type { Validator } from './dnssec/validator';
@@ -43,7 +43,8 @@ export interface CheckResult {
   certificate?: { subject: string; issuer: string; spkiSha256: string; notAfter: string } | null;
 }
 
-function summary(r: LookupResult): LookupSummary {
+/** One lookup as the CLI's JSON and the popup show it: state, answer, records, reason. */
+export function summary(r: LookupResult): LookupSummary {
   const s: LookupSummary = {
     state: r.state,
     result: r.result,
@@ -79,13 +80,20 @@ export function combineAddress(a: LookupResult, aaaa: LookupResult): LookupSumma
     s.reasonCode = worst.reason.code;
     if (worst.reasons?.length) s.reasons = worst.reasons;
   }
-  const viaLinks = a.links.length ? a : aaaa;
-  // The expansion counts only when the lookup followed it to its end: a chain cut off by a limit or
-  // a loop, or a failed lookup, has no trustworthy last target (a bogus target is still the target).
-  const cutOff = ['cname-chain-too-long', 'cname-loop', 'limit-exceeded', 'dname-invalid'].includes(viaLinks.reason?.code ?? '');
-  const links = cutOff || viaLinks.state === 'indeterminate' ? [] : viaLinks.links;
+  const links = completedLinks(a, aaaa);
   if (links.length > 0) s.links = links;
   return s;
+}
+
+/**
+ * The CNAME/DNAME links the address lookup followed (A first, else AAAA). The expansion counts
+ * only when the lookup followed it to its end: a chain cut off by a limit or a loop, or a failed
+ * lookup, has no trustworthy last target (a bogus target is still the target). RFC 7671 §7.
+ */
+function completedLinks(a: LookupResult, aaaa: LookupResult): LookupResult['links'] {
+  const viaLinks = a.links.length ? a : aaaa;
+  const cutOff = ['cname-chain-too-long', 'cname-loop', 'limit-exceeded', 'dname-invalid'].includes(viaLinks.reason?.code ?? '');
+  return cutOff || viaLinks.state === 'indeterminate' ? [] : viaLinks.links;
 }
 
 export interface HostVerdict {
@@ -102,7 +110,7 @@ export interface HostVerdict {
  * secure, the TLSA base domain is the fully expanded name first, then the original name.
  */
 export async function validateHost(validator: Validator, host: Name, port: number, ctx: VerdictContext = validator.context()): Promise<HostVerdict> {
-  const original = tlsaName(host, port, 'tcp') ?? `_${port}._tcp.${host}`;
+  const original = tcpTlsaName(host, port);
   // As soon as the raw address answer shows a CNAME, start the expanded TLSA name's queries too
   // (RFC 7671 §7 may need them); they are used only if the chain validates.
   // The caller's context is shared (fetcher, budgets, memo), never changed: this check's hook lives
@@ -121,18 +129,14 @@ export async function validateHost(validator: Validator, host: Name, port: numbe
     validator.lookup(host, RRType.AAAA, hostCtx),
     validator.lookup(original, RRType.TLSA, hostCtx),
   ]);
-  const viaLinks = a.links.length ? a : aaaa;
-  // The expansion counts only when the lookup followed it to its end: a chain cut off by a limit or
-  // a loop, or a failed lookup, has no trustworthy last target (a bogus target is still the target).
-  const cutOff = ['cname-chain-too-long', 'cname-loop', 'limit-exceeded', 'dname-invalid'].includes(viaLinks.reason?.code ?? '');
-  const links = cutOff || viaLinks.state === 'indeterminate' ? [] : viaLinks.links;
+  const links = completedLinks(a, aaaa);
   // A DNAME redirects the TLSA name as well (RFC 6672 §2.2), so the original name already leads to
   // the target's records; only a chain of CNAMEs gives a different, expanded TLSA base domain.
   const expandedSecure = links.length > 0 && links.every((l) => l.state === 'secure' && l.type === 'CNAME');
   if (expandedSecure) {
     const expandedHost = links[links.length - 1].target;
     if (canonicalName(expandedHost) !== canonicalName(host)) {
-      const expanded = tlsaName(expandedHost, port, 'tcp') ?? `_${port}._tcp.${expandedHost}`;
+      const expanded = tcpTlsaName(expandedHost, port);
       const tlsaExp = await validator.lookup(expanded, RRType.TLSA, hostCtx);
       // "Failing that" means a proven absence at the expanded name; a bogus or failed lookup there
       // is reported as such, never silently replaced by the original name's answer. When neither

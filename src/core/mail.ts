@@ -16,13 +16,12 @@
  *    PKIX-EE(1) are not. With only unusable records the client still requires TLS but cannot
  *    authenticate the server.
  */
-import { combineAddress, validateHost, type LookupSummary } from './check';
+import { combineAddress, summary, validateHost, type LookupSummary } from './check';
 import { splitUsable } from './dane/usable';
-import type { ChainLink, LookupResult, SecurityState } from './dnssec/result';
+import type { ChainLink, SecurityState } from './dnssec/result';
 import type { Validator } from './dnssec/validator';
 import { toHex } from './util/encoding';
 import { canonicalName, labelCount } from './wire/name';
-import { rdataToString } from './wire/present';
 import { RRType, type MXData, type Name, type TLSAData } from './wire/types';
 
 /** Per-host outcome for an RFC 7672 SMTP client. */
@@ -96,16 +95,6 @@ export interface MailOptions {
   maxHosts?: number;
   /** Monotonic clock for elapsedMs; default performance.now / Date.now. */
   clock?: () => number;
-}
-
-function summary(r: LookupResult): LookupSummary {
-  const s: LookupSummary = { state: r.state, result: r.result, records: r.records.map((rr) => rdataToString(rr)) };
-  if (r.reason) {
-    s.reason = r.reason.message;
-    s.reasonCode = r.reason.code;
-  }
-  if (r.links.length > 0) s.links = r.links;
-  return s;
 }
 
 const plain = (n: string) => (n === '.' ? '.' : n.replace(/\.$/, ''));

@@ -28,6 +28,8 @@ async function save(event: SubmitEvent): Promise<void> {
   // Invalid input is never saved: the previous settings stay in force.
   if (errors.length > 0) return setStatus(t('optionsHasErrors'));
   await saveOptions(options);
+  const banner = document.getElementById('read-error');
+  if (banner) banner.hidden = true;
   setStatus(t('optionsSaved'));
 }
 
@@ -116,7 +118,18 @@ async function main(): Promise<void> {
   });
   document.getElementById('test-resolver')?.addEventListener('click', () => void testResolver());
   document.getElementById('tool-form')?.addEventListener('submit', (event) => void generate(event));
-  show(await loadOptions());
+  try {
+    show(await loadOptions());
+  } catch (e) {
+    // Never silently: the form shows the defaults under a banner saying the saved settings could
+    // not be read (the background checks nothing meanwhile); saving replaces them on purpose.
+    show(defaultOptions());
+    const banner = document.getElementById('read-error');
+    if (banner) {
+      banner.textContent = t('optionsReadFailed', [e instanceof Error ? e.message : String(e)]);
+      banner.hidden = false;
+    }
+  }
   // "Proceed anyway" on the block page adds exceptions while this page may be open.
   onOptionsChanged((o) => showExceptions(o));
 }

@@ -1,70 +1,22 @@
+/**
+ * Shows one tab's state in the popup: the verdict, the two plain sentences, the reason, and the
+ * details (chain of trust, TLSA records, generator, certificate, TLS, address, other hosts, what
+ * could not be done). Tables in tables.ts, reasons in reasons.ts, the mail section in mail*.ts.
+ */
 import browser from 'webextension-polyfill';
 import { buildChainDiagram, type ChainDiagram, type DiagramRRsetInput } from '../core/chain-diagram';
-import type { ReasonCode, SecurityState } from '../core/dnssec/result';
-import { relativeExpiry } from '../core/expiry';
-import type { MailDane, MailHost, MailReasonCode, MailSummary } from '../core/mail';
 import type { MessageKey } from '../shared/message-key';
-import type { ChainLinkView, MailCheck, TabDetails, TabState } from '../shared/messages';
+import type { ChainLinkView, TabDetails, TabState } from '../shared/messages';
 import { styleForVerdict } from '../shared/state-style';
-import type { TlsFacts, TlsWarning } from '../shared/tls-facts';
+import { byId, h } from '../ui/dom';
 import { renderSuggestion } from '../ui/generator';
 import { t } from '../ui/i18n';
-import { send } from '../ui/send';
-import { SYMBOL, chainSvg, svgToDom, type DiagramText } from '../shared/chain-svg';
+import { chainSvg, svgToDom, type DiagramText } from '../shared/chain-svg';
+import { formatDate, formatTime, relative } from './format';
+import { reasonFor } from './reasons';
 import { sentenceKeys } from './sentences';
-
-function byId<T extends HTMLElement = HTMLElement>(id: string): T {
-  const el = document.getElementById(id);
-  if (!el) throw new Error(`popup: #${id} missing`);
-  return el as T;
-}
-
-function h<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string): HTMLElementTagNameMap[K] {
-  const el = document.createElement(tag);
-  if (text !== undefined) el.textContent = text;
-  if (className) el.className = className;
-  return el;
-}
-
-function formatTime(ms: number): string {
-  return new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'medium' }).format(ms);
-}
-
-function formatDate(ms: number): string {
-  return new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(ms);
-}
-
-const ALGORITHMS: Record<number, string> = {
-  5: 'RSASHA1',
-  7: 'RSASHA1-NSEC3-SHA1',
-  8: 'RSASHA256',
-  10: 'RSASHA512',
-  13: 'ECDSAP256SHA256',
-  14: 'ECDSAP384SHA384',
-  15: 'ED25519',
-  16: 'ED448',
-};
-const DIGESTS: Record<number, string> = { 1: 'SHA-1', 2: 'SHA-256', 4: 'SHA-384' };
-
-const STATE_WORDS: Record<string, MessageKey> = {
-  secure: 'wordSecure',
-  insecure: 'wordInsecure',
-  bogus: 'wordBogus',
-  indeterminate: 'wordIndeterminate',
-  checking: 'wordChecking',
-};
-
-function stateWord(state: string): HTMLElement {
-  return h('span', t(STATE_WORDS[state] ?? 'wordIndeterminate'), `pill pill-${state}`);
-}
-
-function algorithm(n: number): string {
-  return t('popupAlgorithm', [String(n), ALGORITHMS[n] ?? '?']);
-}
-
-function zoneName(zone: string): string {
-  return zone === '.' ? `. (${t('popupRootZone')})` : zone.replace(/\.?$/, '.');
-}
+import { ALGORITHMS, CT_WORDS, DIGESTS, PROBLEMS, REASONS, STATE_WORDS, TLS_STATES, TLS_WARNINGS } from './tables';
+import { algorithm, stateWord, zoneName } from './words';
 
 function chainItem(link: ChainLinkView): HTMLLIElement {
   const li = h('li', undefined, `zone zone-${link.state}`);
@@ -90,71 +42,6 @@ function chainItem(link: ChainLinkView): HTMLLIElement {
   return li;
 }
 
-const REASONS: Partial<Record<ReasonCode, MessageKey>> = {
-  'resolver-error': 'reasonResolver',
-  'resolver-rcode': 'reasonResolver',
-  'malformed-answer': 'reasonResolver',
-  'limit-exceeded': 'reasonLimit',
-  'no-trust-anchor': 'reasonAnchor',
-  'anchor-no-match': 'reasonAnchor',
-  'ds-no-match': 'reasonChain',
-  'no-dnskey': 'reasonChain',
-  'dnskey-unsigned': 'reasonChain',
-  'no-ds-proof': 'reasonChain',
-  'unsupported-algorithm': 'reasonAlgorithm',
-  'unsupported-digest': 'reasonAlgorithm',
-  'negative-trust-anchor': 'reasonNegativeAnchor',
-  'missing-rrsig': 'reasonMissingSignature',
-  'signature-invalid': 'reasonBadSignature',
-  'signer-mismatch': 'reasonBadSignature',
-  'labels-invalid': 'reasonBadSignature',
-  'no-matching-key': 'reasonBadSignature',
-  'signature-expired': 'reasonExpired',
-  'signature-not-yet-valid': 'reasonNotYetValid',
-  'denial-missing': 'reasonDenial',
-  'denial-invalid': 'reasonDenial',
-  'wildcard-invalid': 'reasonDenial',
-  'nsec3-iterations': 'reasonInsecureDelegation',
-  'nsec3-optout': 'reasonInsecureDelegation',
-  'insecure-delegation': 'reasonInsecureDelegation',
-  'cname-loop': 'reasonAlias',
-  'cname-chain-too-long': 'reasonAlias',
-  'dname-invalid': 'reasonAlias',
-  'unexpected-answer': 'reasonBadSignature',
-};
-
-/** The plain-words reason (and the validator's technical sentence) for a state that is not green. */
-export function reasonFor(state: TabState): { text: string; technical: string | null } | null {
-  if (state.error) return { text: t('reasonError', [state.error]), technical: null };
-  const d = state.details;
-  if (!d) return null;
-  const fromLookup = (l: { reasonCode: ReasonCode | null; reason: string | null }) =>
-    l.reasonCode ? { text: t(REASONS[l.reasonCode] ?? 'reasonResolver'), technical: l.reason } : null;
-  switch (state.state) {
-    case 'bogus':
-    case 'indeterminate':
-      return (
-        (d.address.state === state.state || d.address.state === 'bogus' ? fromLookup(d.address) : null) ??
-        fromLookup(d.tlsa) ??
-        fromLookup(d.address) ??
-        (d.dane.reason ? { text: t('tlsaCertError'), technical: d.dane.reason } : null)
-      );
-    case 'insecure':
-      return fromLookup(d.address);
-    case 'tlsa-mismatch':
-      return { text: t('reasonTlsaMismatch'), technical: d.dane.reason };
-    case 'address-mismatch':
-      return { text: t('reasonAddressMismatch'), technical: null };
-    default:
-      return null;
-  }
-}
-
-function relative(msLeft: number): string {
-  const { value, unit } = relativeExpiry(msLeft);
-  return new Intl.RelativeTimeFormat(undefined, { numeric: 'always' }).format(value, unit);
-}
-
 function diagramText(host: string): DiagramText {
   return {
     title: t('diagramTitle', [host]),
@@ -170,7 +57,7 @@ function diagramText(host: string): DiagramText {
     alias: t('diagramAlias'),
     data: t('diagramData'),
     failsHere: t('diagramFailsHere'),
-    reason: (code) => (code ? t(REASONS[code] ?? 'reasonResolver') : t('reasonResolver')),
+    reason: (code) => (code ? t(REASONS[code]) : t('reasonResolver')),
     answer: (result) => (result === 'data' ? '' : t('diagramNoRecords')),
   };
 }
@@ -224,27 +111,6 @@ function renderGenerator(d: TabDetails): void {
   box.replaceChildren(renderSuggestion(d.generator));
 }
 
-const TLS_WARNINGS: Record<TlsWarning, MessageKey> = {
-  'old-version': 'tlsWarnOldVersion',
-  weak: 'tlsWarnWeak',
-  broken: 'tlsWarnBroken',
-  'no-hsts': 'tlsWarnNoHsts',
-  ct: 'tlsWarnCt',
-};
-const TLS_STATES: Record<TlsFacts['state'], MessageKey> = {
-  secure: 'tlsStateSecure',
-  weak: 'tlsStateWeak',
-  broken: 'tlsStateBroken',
-  insecure: 'tlsStateInsecure',
-  unknown: 'pkixUnknown',
-};
-const CT_WORDS: Record<NonNullable<TlsFacts['ct']>, MessageKey> = {
-  compliant: 'ctCompliant',
-  'not-enough-scts': 'ctNotEnough',
-  'not-diverse-scts': 'ctNotDiverse',
-  'not-applicable': 'ctNotApplicable',
-};
-
 function renderTls(d: TabDetails): void {
   const box = byId('tls');
   if (!d.certificateApi) {
@@ -279,110 +145,6 @@ function renderTls(d: TabDetails): void {
   box.replaceChildren(dl, ...(f.warnings.length ? [warnings] : []));
 }
 
-// ---------------------------------------------------------------------------------------------
-// Mail (RFC 7672): loaded when the section is opened, once per host.
-
-const MAIL_DANE: Record<MailDane, { key: MessageKey; symbol: string; pill: string }> = {
-  dane: { key: 'mailDaneDane', symbol: '✓', pill: 'secure' },
-  'no-tlsa': { key: 'mailDaneNoTlsa', symbol: '–', pill: 'insecure' },
-  unusable: { key: 'mailDaneUnusable', symbol: '!', pill: 'indeterminate' },
-  'not-applicable': { key: 'mailDaneNotApplicable', symbol: '○', pill: 'insecure' },
-  bogus: { key: 'wordBogus', symbol: '✗', pill: 'bogus' },
-  indeterminate: { key: 'wordIndeterminate', symbol: '?', pill: 'indeterminate' },
-};
-const MAIL_REASONS: Record<MailReasonCode, MessageKey> = {
-  dane: 'mailReasonDane',
-  'no-tlsa': 'mailReasonNoTlsa',
-  'unusable-tlsa': 'mailReasonUnusable',
-  'mx-insecure': 'mailReasonMxInsecure',
-  'address-insecure': 'mailReasonAddressInsecure',
-  'tlsa-insecure': 'mailReasonTlsaInsecure',
-  'mx-bogus': 'mailReasonBogus',
-  'address-bogus': 'mailReasonBogus',
-  'tlsa-bogus': 'mailReasonBogus',
-  'mx-failed': 'mailReasonFailed',
-  'address-failed': 'mailReasonFailed',
-  'tlsa-failed': 'mailReasonFailed',
-  'no-address': 'mailReasonNoAddress',
-};
-const MAIL_SUMMARY: Record<MailSummary, MessageKey> = {
-  all: 'mailSummaryAll',
-  some: 'mailSummarySome',
-  none: 'mailSummaryNone',
-  'not-applicable': 'mailSummaryNotApplicable',
-  bogus: 'mailSummaryBogus',
-  indeterminate: 'mailSummaryIndeterminate',
-  'no-mail': 'mailSummaryNoMail',
-};
-
-function word(state: SecurityState): string {
-  return `${SYMBOL[state]} ${t(STATE_WORDS[state] ?? 'wordIndeterminate')}`;
-}
-
-function mailHost(m: MailHost): HTMLLIElement {
-  const li = h('li', undefined, `mail-host mail-${m.dane}`);
-  li.dataset.host = m.host;
-  li.dataset.dane = m.dane;
-  const v = MAIL_DANE[m.dane];
-  const head = h('div', undefined, 'mail-head');
-  head.append(h('span', String(m.preference), 'mail-pref'), ' ', h('span', m.host, 'mono zone-name'), ' ', h('span', `${v.symbol} ${t(v.key)}`, `pill pill-${v.pill}`));
-  const facts = h('p', t('mailHostLine', [word(m.address.state), word(m.tlsa.state), m.tlsa.name]), 'small muted');
-  const why = h('p', t(MAIL_REASONS[m.reasonCode]), 'small');
-  why.title = m.reason;
-  li.append(head, facts, why);
-  for (const r of m.tlsa.records) li.append(h('code', r, 'record small'));
-  return li;
-}
-
-export function renderMail(m: MailCheck): void {
-  const box = byId('mail');
-  byId('mail-heading').textContent = m.domain ? t('popupMailHeadingDomain', [m.domain]) : t('popupMailHeading');
-  box.dataset.state = m.state;
-  if (m.state === 'off') return void box.replaceChildren(h('p', t('mailOff'), 'muted'));
-  if (m.state === 'no-domain') return void box.replaceChildren(h('p', t('mailNoDomain'), 'muted'));
-  if (m.state === 'error' || !m.result) return void box.replaceChildren(h('p', t('mailError', [m.error ?? '']), 'error'));
-  const r = m.result;
-  box.dataset.summary = r.summary;
-  const mx = h('p', undefined, 'mail-mx');
-  mx.append(h('strong', t('mailMxLabel')), ' ', stateWord(r.mx.state));
-  if (r.nullMx) mx.append(' ', t('mailNullMx'));
-  else if (r.implicitMx) mx.append(' ', t('mailImplicit'));
-  const summary = h('p', t(MAIL_SUMMARY[r.summary]), `mail-summary mail-summary-${r.summary}`);
-  const list = h('ul', undefined, 'records mail-hosts');
-  list.append(...r.hosts.map(mailHost));
-  const parts: HTMLElement[] = [mx, summary, list];
-  if (r.skippedHosts > 0) parts.push(h('p', t('mailSkipped', [String(r.skippedHosts)]), 'small muted'));
-  box.replaceChildren(...parts);
-}
-
-/** Host whose mail servers the section shows (or is loading); reset when the tab's host changes. */
-let mailFor: string | null = null;
-/** The state on screen. */
-let shown: TabState | null = null;
-
-/** The mail section was opened or closed. */
-export function mailToggled(): void {
-  if (shown && shown.state !== 'off') maybeLoadMail(shown.tabId, shown.host);
-}
-
-/** Loads the mail section for the tab if it is open and not loaded for this host yet. */
-export function maybeLoadMail(tabId: number, host: string | null): void {
-  const section = byId<HTMLDetailsElement>('mail-section');
-  if (!section.open || host === null || mailFor === host) return;
-  mailFor = host;
-  const box = byId('mail');
-  box.dataset.state = 'checking';
-  box.replaceChildren(h('p', t('mailChecking'), 'muted'));
-  send({ type: 'checkMail', tabId }).then(
-    (m) => {
-      if (mailFor === host) renderMail(m);
-    },
-    (e: unknown) => {
-      if (mailFor === host) renderMail({ domain: null, state: 'error', result: null, error: e instanceof Error ? e.message : String(e) });
-    },
-  );
-}
-
 function renderTlsa(d: TabDetails): void {
   byId('tlsa-name').textContent = t('popupTlsaName', [d.tlsa.name]);
   const list = byId('tlsa-records');
@@ -408,6 +170,10 @@ function renderCertificate(d: TabDetails): void {
   const c = d.certificate;
   if (!d.certificateApi) {
     box.replaceChildren(h('p', t('popupCertUnavailable'), 'muted'));
+    return;
+  }
+  if (!c && d.certificateError) {
+    box.replaceChildren(h('p', t('popupCertUnreadable', [d.certificateError]), 'error'));
     return;
   }
   if (!c) {
@@ -456,9 +222,22 @@ function renderOthers(state: TabState): void {
   );
 }
 
+/** What the background could not do for this tab (or at all): what, and the error's own words. */
+function renderProblems(state: TabState): void {
+  const problems = state.problems ?? [];
+  byId('problems').hidden = problems.length === 0;
+  byId('problems-list').replaceChildren(
+    ...problems.map((p) => {
+      const li = h('li');
+      li.dataset.where = p.where;
+      li.append(h('strong', t(PROBLEMS[p.where])), ': ', h('span', p.message, 'technical'), ' ', h('span', formatTime(p.at), 'small muted'));
+      return li;
+    }),
+  );
+}
+
 /** Shows one tab's state in the popup. */
 export function render(state: TabState): void {
-  shown = state;
   const style = styleForVerdict(state.state);
   document.body.dataset.state = state.state;
   const icon = byId<HTMLImageElement>('state-icon');
@@ -490,11 +269,6 @@ export function render(state: TabState): void {
   const d = state.details ?? null;
   byId('details').hidden = d === null;
   byId('expiry-warning').hidden = true;
-  if (state.host !== mailFor) {
-    mailFor = null;
-    byId('mail').replaceChildren();
-    byId('mail-heading').textContent = t('popupMailHeading');
-  }
   if (d) {
     renderChain(d, state.host ?? '');
     renderTlsa(d);
@@ -502,10 +276,10 @@ export function render(state: TabState): void {
     renderCertificate(d);
     renderTls(d);
     renderAddress(d);
-    maybeLoadMail(state.tabId, state.host);
     byId('meta').textContent = `${t('popupResolverLabel')}: ${d.resolver} · ${t('popupQueries', [String(d.queries), String(d.elapsedMs)])}`;
   }
   renderOthers(state);
+  renderProblems(state);
 
   const dnsviz = byId<HTMLAnchorElement>('dnsviz');
   const checkable = state.host !== null && state.state !== 'off';
@@ -516,3 +290,4 @@ export function render(state: TabState): void {
 export function renderError(): void {
   byId('error').hidden = false;
 }
+

@@ -14,6 +14,7 @@ const SKIP: Record<SkipReason, MessageKey> = {
   'test-domain': 'skipTestDomain',
   excluded: 'skipExcluded',
   'private-window': 'skipPrivateWindow',
+  'options-unreadable': 'skipOptionsUnreadable',
 };
 
 export function dnssecKey(d: TabDetails): MessageKey {

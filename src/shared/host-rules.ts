@@ -33,7 +33,8 @@ export type SkipReason =
   | 'special-use'
   | 'test-domain'
   | 'excluded' // by the user's list
-  | 'private-window';
+  | 'private-window'
+  | 'options-unreadable'; // the saved options could not be read: nothing is checked (background)
 
 export type Target =
   | { check: true; host: string; port: number; https: boolean }

@@ -86,6 +86,8 @@ export interface TabDetails {
   tls?: TlsFacts | null;
   /** TLSA records for the certificate the browser received (Firefox), compared with the published ones. */
   generator?: TlsaSuggestion | null;
+  /** The browser was asked for the certificate and could not give it (Firefox getSecurityInfo failed). */
+  certificateError?: string | null;
 }
 
 /** The popup's mail section: the MX hosts of the site's registered domain (RFC 7672). */
@@ -109,6 +111,29 @@ export type GeneratorResult =
     }
   | { ok: false; error: 'no-certificate' | 'bad-host' | 'bad-port' | 'bad-certificate'; detail: string };
 
+/**
+ * Where the background could not do something (each one a localized label in the popup's
+ * "what could not be done"): the saved options, the certificate of a connection, reading a
+ * certificate, the toolbar button, session storage, the TLSA record generator, judging the open
+ * tabs at start-up.
+ */
+export type ProblemWhere =
+  | 'options-read'
+  | 'certificate-read'
+  | 'certificate-parse'
+  | 'toolbar'
+  | 'session-storage'
+  | 'generator'
+  | 'start-up';
+
+/** One thing the background could not do, with the error's own words. */
+export interface Problem {
+  where: ProblemWhere;
+  message: string;
+  /** When it happened, ms since the epoch. */
+  at: number;
+}
+
 /** What the background knows about one tab. */
 export interface TabState {
   tabId: number;
@@ -128,6 +153,8 @@ export interface TabState {
   error?: string | null;
   /** Sub-requests option: the other hosts the page loaded from, with their DNSSEC state. */
   others?: { host: string; state: SecurityState | 'checking' }[];
+  /** What the background could not do for this tab (or at all), most recent last; absent when nothing. */
+  problems?: Problem[];
 }
 
 /** Result of the options page's "test resolver" (a real validation of the root DNSKEY set). */

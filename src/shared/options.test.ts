@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { parseNegativeAnchors } from '../core/dnssec/anchors';
 import {
   DEFAULT_OPTIONS,
   OPTIONS_VERSION,
@@ -260,12 +261,15 @@ describe('version 4 fields: negative trust anchors (RFC 7646)', () => {
     expect(migrateOptions({ version: 4, negativeAnchors: 'broken.example' }).negativeAnchors).toEqual([]);
   });
 
-  it('refuses wildcards and non-domains with the line index; gives the validator absolute names', () => {
-    const o = { ...defaultOptions(), negativeAnchors: ['Broken.Example', '*.x.example', 'bad name'] };
+  it('takes any DNS name but the root, as the CLI does (one parser), with the line index of a refused one; gives the validator absolute names', () => {
+    const o = { ...defaultOptions(), negativeAnchors: ['Broken.Example', 'bad..name', '_dmarc.x.example', '.', 'a'.repeat(64) + '.example'] };
     expect(validateOptions(o)).toEqual([
-      { field: 'negativeAnchors', code: 'negative-anchor-invalid', index: 1, value: '*.x.example' },
-      { field: 'negativeAnchors', code: 'negative-anchor-invalid', index: 2, value: 'bad name' },
+      { field: 'negativeAnchors', code: 'negative-anchor-invalid', index: 1, value: 'bad..name' },
+      { field: 'negativeAnchors', code: 'negative-anchor-invalid', index: 3, value: '.' },
+      { field: 'negativeAnchors', code: 'negative-anchor-invalid', index: 4, value: 'a'.repeat(64) + '.example' },
     ]);
+    // The same text the CLI's --negative-anchor refuses, and only that.
+    expect(parseNegativeAnchors(o.negativeAnchors).invalid).toEqual(['bad..name', '.', 'a'.repeat(64) + '.example']);
     expect(negativeAnchorNames({ ...defaultOptions(), negativeAnchors: ['Broken.Example', 'broken.example.', 'x.test'] })).toEqual(['broken.example.', 'x.test.']);
   });
 });

@@ -2,20 +2,13 @@
  * User options: typed defaults, versioned migration of whatever storage holds, and validation
  * with typed errors. Pure: no browser API (storage access is in options-storage.ts).
  */
-import { parseTrustAnchors } from '../core/dnssec/anchors';
+import { parseNegativeAnchors, parseTrustAnchors } from '../core/dnssec/anchors';
 import { validateDohUrl } from '../core/transport/doh';
+import { DEFAULT_RESOLVER_PRESET, RESOLVER_PRESETS, type ResolverPresetId } from './resolver-presets';
+
+export { RESOLVER_PRESETS, type ResolverPresetId };
 
 export const OPTIONS_VERSION = 4;
-
-export const RESOLVER_PRESETS = {
-  cloudflare: { label: 'Cloudflare', url: 'https://cloudflare-dns.com/dns-query' },
-  quad9: { label: 'Quad9', url: 'https://dns.quad9.net/dns-query' },
-  google: { label: 'Google Public DNS', url: 'https://dns.google/dns-query' },
-  'cznic-odvr': { label: 'CZ.NIC ODVR', url: 'https://odvr.nic.cz/doh' },
-  mullvad: { label: 'Mullvad', url: 'https://dns.mullvad.net/dns-query' },
-} as const satisfies Record<string, { label: string; url: string }>;
-
-export type ResolverPresetId = keyof typeof RESOLVER_PRESETS;
 export const RESOLVER_PRESET_IDS = Object.keys(RESOLVER_PRESETS) as ResolverPresetId[];
 
 export type ResolverChoice = { kind: 'preset'; id: ResolverPresetId } | { kind: 'custom'; url: string };
@@ -56,7 +49,7 @@ export const EXPIRY_WARNING_MAX_DAYS = 365;
 
 const DEFAULTS: Options = {
   version: OPTIONS_VERSION,
-  resolver: { kind: 'preset', id: 'cloudflare' },
+  resolver: { kind: 'preset', id: DEFAULT_RESOLVER_PRESET },
   secondaryResolver: { kind: 'preset', id: 'quad9' },
   trustAnchor: { kind: 'builtin' },
   exclusions: [],
@@ -278,9 +271,9 @@ export function validateOptions(o: Options): OptionsError[] {
     else seen.add(normal);
   });
   if (!isExpiryWarningDays(o.expiryWarningDays)) errors.push({ field: 'expiryWarningDays', code: 'expiry-days-invalid' });
+  // The CLI's rule (--negative-anchor): any DNS name but the root (RFC 7646).
   o.negativeAnchors.forEach((value, index) => {
-    const normal = normalizeExclusion(value);
-    if (normal === null || normal.startsWith('*.')) errors.push({ field: 'negativeAnchors', code: 'negative-anchor-invalid', index, value });
+    if (parseNegativeAnchors([value]).names.length !== 1) errors.push({ field: 'negativeAnchors', code: 'negative-anchor-invalid', index, value });
   });
   return errors;
 }
@@ -305,7 +298,7 @@ export function withEnforcementException(o: Options, host: string): Options {
   return { ...structuredClone(o), enforcementExceptions: [...o.enforcementExceptions, normal] };
 }
 
-/** The negative trust anchors as absolute domain names for the validator (RFC 7646). */
+/** The negative trust anchors as absolute domain names for the validator (RFC 7646), parsed as the CLI does. */
 export function negativeAnchorNames(o: Options): string[] {
-  return [...new Set(o.negativeAnchors.map((v) => normalizeExclusion(v)).filter((v): v is string => v !== null && !v.startsWith('*.')))].map((v) => `${v}.`);
+  return [...new Set(parseNegativeAnchors(o.negativeAnchors).names)];
 }

@@ -5,14 +5,9 @@
  */
 import type { Advice, AdviceCode, SuggestedKind, TlsaSuggestion } from '../core/dane/generate';
 import type { MessageKey } from '../shared/message-key';
+import { h } from './dom';
 import { t } from './i18n';
 
-function h<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string): HTMLElementTagNameMap[K] {
-  const el = document.createElement(tag);
-  if (text !== undefined) el.textContent = text;
-  if (className) el.className = className;
-  return el;
-}
 
 const ADVICE: Record<AdviceCode, { key: MessageKey; tone: 'ok' | 'warn' | 'info' }> = {
   'current-published': { key: 'adviceCurrentPublished', tone: 'ok' },

@@ -10,10 +10,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { defaultOptions, type Options } from '../../src/shared/options';
+import type { Options } from '../../src/shared/options';
 import { readWorld } from '../world/world.mjs';
 import { POPUP_VIEWPORT, launchChromium, launchFirefox, openExtensionPage, screenshot, type LaunchOptions, type LaunchedBrowser } from './harness';
-import { ext, tabState, waitFor } from '../../scripts/demo-browser';
+import { ext, tabState, waitFor, worldOptions as worldOptionsOf } from './extension';
 
 const REPO = path.resolve(import.meta.dirname, '..', '..');
 
@@ -38,16 +38,7 @@ function site(id: string): { host: string; url: string; chain: string } {
   return { host: s.host, url: `https://${s.host}${s.port === 443 ? '' : `:${s.port}`}/`, chain: s.chain };
 }
 
-function worldOptions(): Options {
-  const world = readWorld();
-  return {
-    ...defaultOptions(),
-    resolver: { kind: 'custom', url: world.resolvers.unbound.doh },
-    secondaryResolver: null,
-    trustAnchor: { kind: 'custom', text: fs.readFileSync(world.trustAnchor.zone, 'utf8') },
-    skipTestDomains: false,
-  };
-}
+const worldOptions = (): Options => worldOptionsOf(readWorld());
 
 /** Opens the URL in a tab and waits for the final verdict (Firefox: the certificate compared too). */
 async function visit(helper: Page, url: string): Promise<number> {

@@ -27,7 +27,7 @@ import {
   toolbar,
   waitFor,
   worldOptions,
-} from '../../scripts/demo-browser';
+} from './extension';
 import type { TabState } from '../../src/shared/messages';
 import type { World } from '../world/world.mjs';
 import { readWorld } from '../world/world.mjs';

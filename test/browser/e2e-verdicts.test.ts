@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { defaultOptions, type Options } from '../../src/shared/options';
+import type { Options } from '../../src/shared/options';
 import type { TabState } from '../../src/shared/messages';
 import { readCatalogue, readWorld } from '../world/world.mjs';
 import {
@@ -23,7 +23,7 @@ import {
   type LaunchOptions,
   type LaunchedBrowser,
 } from './harness';
-import { configure, ext, openTab, tabState, toolbar as tabInfo, waitFor } from '../../scripts/demo-browser';
+import { configure, ext, openTab, tabState, toolbar as tabInfo, waitFor, worldOptions as worldOptionsOf } from './extension';
 
 const REPO = path.resolve(import.meta.dirname, '..', '..');
 
@@ -57,17 +57,7 @@ function site(kind: Kind): { host: string; url: string; id: string } {
   return { id, host: s.host, url: `https://${s.host}${s.port === 443 ? '' : `:${s.port}`}/` };
 }
 
-function worldOptions(extra: Partial<Options> = {}): Options {
-  const world = readWorld();
-  return {
-    ...defaultOptions(),
-    resolver: { kind: 'custom', url: world.resolvers.unbound.doh },
-    secondaryResolver: null,
-    trustAnchor: { kind: 'custom', text: fs.readFileSync(world.trustAnchor.zone, 'utf8') },
-    skipTestDomains: false,
-    ...extra,
-  };
-}
+const worldOptions = (extra: Partial<Options> = {}): Options => worldOptionsOf(readWorld(), extra);
 
 /** The toolbar button of a tab (title, badge) and the tab's URL. */
 async function toolbar(page: Page, tabId: number): Promise<{ title: string; badge: string; url: string }> {

@@ -21,8 +21,9 @@ import type { CDPSession, Page } from 'puppeteer';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import type { TabState } from '../../src/shared/messages';
 import { httpsFetch } from '../../src/cli/https-fetch';
-import { defaultOptions, type Options } from '../../src/shared/options';
+import type { Options } from '../../src/shared/options';
 import { readWorld } from '../world/world.mjs';
+import { configure as storeOptions, ext, tabState, toolbar as tabInfo, worldOptions } from './extension';
 import { launchChromium, openExtensionPage, type LaunchedBrowser } from './harness';
 
 const REPO = path.resolve(import.meta.dirname, '..', '..');
@@ -45,32 +46,12 @@ function siteUrl(caseId: string): string {
   return `https://${s.host}${s.port === 443 ? '' : `:${s.port}`}/`;
 }
 
-function options(resolver: string, extra: Partial<Options> = {}): Options {
-  return {
-    ...defaultOptions(),
-    resolver: { kind: 'custom', url: resolver },
-    secondaryResolver: null,
-    trustAnchor: { kind: 'custom', text: fs.readFileSync(world.trustAnchor.zone, 'utf8') },
-    skipTestDomains: false,
-    ...extra,
-  };
-}
-
-/** Runs `body` in an extension page with the WebExtension API object as `api`. */
-function ext<T>(page: Page, body: string, arg?: unknown): Promise<T> {
-  return page.evaluate(
-    async (b: string, a: unknown) => {
-      const api = (globalThis as unknown as { chrome: unknown }).chrome;
-      return (new Function('api', 'arg', `return (async () => { ${b} })();`) as (x: unknown, y: unknown) => Promise<unknown>)(api, a);
-    },
-    body,
-    arg,
-  ) as Promise<T>;
-}
+/** The world's options with this resolver. */
+const options = (resolver: string, extra: Partial<Options> = {}): Options => worldOptions(world, { resolver: { kind: 'custom', url: resolver }, ...extra });
 
 /** Stores the options, then gives the background a moment to apply them (storage.onChanged). */
 async function configure(page: Page, o: Options): Promise<void> {
-  await ext(page, 'await api.storage.local.set({ options: arg });', o);
+  await storeOptions(page, o);
   await sleep(300);
 }
 /** Tabs opened by a test; closed after it, so that later option changes do not re-check them. */
@@ -80,14 +61,6 @@ async function openTab(page: Page, url: string): Promise<number> {
   opened.push(id);
   return id;
 }
-const tabState = (page: Page, tabId: number) => ext<TabState>(page, "return api.runtime.sendMessage({ type: 'getTabState', tabId: arg });", tabId);
-const tabInfo = (page: Page, tabId: number) =>
-  ext<{ title: string; badge: string; url: string; status: string; pageTitle: string }>(
-    page,
-    'const [title, badge, tab] = await Promise.all([api.action.getTitle({ tabId: arg }), api.action.getBadgeText({ tabId: arg }), api.tabs.get(arg)]); return { title, badge, url: tab.url, status: tab.status, pageTitle: tab.title };',
-    tabId,
-  );
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -329,7 +302,7 @@ describe('chromium: private (incognito) windows', () => {
     return ext<number | null>(helper, 'const t = await api.tabs.query({ url: arg }); return t.find((x) => x.incognito)?.id ?? null;', url);
   }
 
-  // KNOWN BUG (src/background/index.ts, incognitoOf): Chromium's webRequest details carry no
+  // KNOWN BUG (src/background/navigations.ts, incognitoOf): Chromium's webRequest details carry no
   // `incognito` field and tabs.get(details.tabId) still fails ("No tab with id") for the first
   // navigation of a new tab, so incognitoOf() falls back to false: the private navigation is
   // validated and its names (A, AAAA, TLSA, DS/DNSKEY of www.alg10.test here) go to the resolver.

@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { configure, expectedDisplayState, openTab, tabState, toolbar, waitFor, worldOptions, caseUrl } from '../../scripts/demo-browser';
+import { configure, expectedDisplayState, openTab, tabState, toolbar, waitFor, worldOptions, caseUrl } from '../browser/extension';
 import { artifactNames, packageAll, packageVersion, storeManifest, type Artifacts } from '../../scripts/package';
 import { readZip, type ReadEntry } from '../../scripts/zip';
 import { launchChromium, openExtensionPage, type LaunchedBrowser } from '../browser/harness';

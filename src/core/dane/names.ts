@@ -36,6 +36,20 @@ export function tlsaName(host: string, port: number, proto = 'tcp'): Name | null
   return name.length + 1 <= 255 ? name : null;
 }
 
+/**
+ * The TLSA owner name to query for a host `Name` on TCP (RFC 6698 §3): `tlsaName`, or, for a host
+ * outside the letter-digit-hyphen form that `tlsaName` builds from (a DNS name may hold any octet,
+ * RFC 2181 §11, e.g. a CNAME target), the same prefix before the name as it is.
+ */
+export function tcpTlsaName(host: Name, port: number): Name {
+  return tlsaName(host, port, 'tcp') ?? `_${port}._tcp.${host}`;
+}
+
+/** A port a TCP service can be reached on: 1..65535 (port 0 is reserved, RFC 6335 §6). */
+export function isServicePort(port: unknown): port is number {
+  return typeof port === 'number' && Number.isInteger(port) && port >= 1 && port <= 65535;
+}
+
 export interface TlsaOwner {
   port: number;
   proto: string;

@@ -1,0 +1,73 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { defaultOptions, type Options } from '../shared/options';
+import { Engine } from './engine';
+import { OptionsLifecycle, type OptionsStorage } from './options-lifecycle';
+import { problemsWith, resolved } from './report';
+
+/** Storage whose reads fail while `broken` is set; records what is saved. */
+interface TestStorage extends OptionsStorage {
+  broken: boolean;
+  saved: Options[];
+  listeners: ((o: Options) => void)[];
+}
+
+function storage(stored: Options): TestStorage {
+  const s: TestStorage = {
+    broken: true,
+    saved: [],
+    listeners: [],
+    load: () => (s.broken ? Promise.reject(new Error('storage is corrupt')) : Promise.resolve(stored)),
+    save: async (o) => void s.saved.push(o),
+    onChanged: (l) => void s.listeners.push(l),
+  };
+  return s;
+}
+
+const engine = () => new Engine({ fetch: () => Promise.reject(new TypeError('no network in this test')) });
+const userOptions: Options = { ...defaultOptions(), exclusions: ['intranet.example.org'], enforcement: true };
+
+describe('OptionsLifecycle: saved options that cannot be read', () => {
+  vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+  afterEach(() => resolved('options-read'));
+
+  it('checks nothing instead of running on the defaults, says why, and saves nothing over them', async () => {
+    const s = storage(userOptions);
+    const o = new OptionsLifecycle(s, engine());
+    await o.ready();
+    expect(o.unreadable()).toBe('storage is corrupt');
+    // The defaults would check (and send to a resolver) a host the user may have excluded.
+    expect(o.targetOf('https://intranet.example.org/', false)).toEqual({ check: false, host: 'intranet.example.org', reason: 'options-unreadable' });
+    expect(o.targetOf('https://www.example.org/', false)).toMatchObject({ check: false, reason: 'options-unreadable' });
+    expect(o.targetOf('about:blank', false)).toMatchObject({ check: false, reason: 'not-web' });
+    expect(problemsWith([]).map((p) => [p.where, p.message])).toEqual([['options-read', 'storage is corrupt']]);
+    expect(await o.addEnforcementException('www.example.org')).toBe(false);
+    expect(s.saved).toEqual([]);
+  });
+
+  it('reads them again at the next request; once read, every tab is judged under them', async () => {
+    const s = storage(userOptions);
+    const o = new OptionsLifecycle(s, engine());
+    const rejudged: Options[] = [];
+    o.follow((next) => rejudged.push(next));
+    await o.ready();
+    s.broken = false;
+    await o.ready();
+    expect(o.unreadable()).toBeNull();
+    expect(rejudged).toEqual([userOptions]);
+    expect(problemsWith([])).toEqual([]);
+    expect(o.targetOf('https://intranet.example.org/', false)).toMatchObject({ check: false, reason: 'excluded' });
+    expect(o.targetOf('https://www.example.org/', false)).toMatchObject({ check: true, host: 'www.example.org' });
+    expect(await o.addEnforcementException('www.example.org')).toBe(true);
+    expect(s.saved[0]?.enforcementExceptions).toEqual(['www.example.org']);
+  });
+
+  it('new options saved meanwhile (the options page) end the unreadable state', async () => {
+    const s = storage(userOptions);
+    const o = new OptionsLifecycle(s, engine());
+    o.follow(() => undefined);
+    await o.ready();
+    s.listeners[0]!({ ...defaultOptions(), exclusions: ['other.example.org'] });
+    expect(o.unreadable()).toBeNull();
+    expect(o.targetOf('https://other.example.org/', false)).toMatchObject({ reason: 'excluded' });
+  });
+});
