@@ -23,6 +23,10 @@ export interface Presented {
   peer: PeerChains;
   authorized: boolean;
   protocol: string | null;
+  /** Node's reason when PKIX failed, the negotiated cipher and ALPN protocol (native helper, issue 13). */
+  pkixError: string | null;
+  cipher: string | null;
+  alpn: string | null;
 }
 
 /**
@@ -77,7 +81,15 @@ export function fetchChain(ip: string, port: number, servername: string, timeout
         clearTimeout(timer);
         const s = socket!;
         const authorized = s.authorized;
-        const out = { peer: peerChains(s), authorized, protocol: s.getProtocol() };
+        const err = s.authorizationError as Error | string | null;
+        const out = {
+          peer: peerChains(s),
+          authorized,
+          protocol: s.getProtocol(),
+          pkixError: err ? String(err instanceof Error ? err.message : err) : null,
+          cipher: s.getCipher()?.standardName ?? s.getCipher()?.name ?? null,
+          alpn: s.alpnProtocol || null,
+        };
         s.end();
         resolve(out);
       });
