@@ -151,3 +151,10 @@ export function parseHelperReply(v: unknown): Parsed<HelperReply> {
   }
   return { ok: false, message: 'bad probe reply' };
 }
+
+/**
+ * The extension id of development (unpacked) Chrome builds: fixed by the public key in
+ * manifest.json (`key`), so the helper's `allowed_origins` can name it. The store build has no
+ * `key` and gets the store's id (install with --extension-id).
+ */
+export const DEV_EXTENSION_ID = 'himdefdfecncjifjkgdgbnhejiiioinl';
