@@ -86,9 +86,25 @@ describe('displayStateFor', () => {
     expect(displayStateFor(facts('secure', 'indeterminate'), { ...base, tlsaEnabled: false })).toBe('secure');
   });
 
-  it('otherwise → secure (no TLSA, TLSA not comparable in this browser, only unusable TLSA)', () => {
+  it('signed TLSA records never compared with a certificate → secure-not-compared, never secure', () => {
+    expect(displayStateFor(facts('secure', 'secure'), base)).toBe('secure-not-compared');
+    expect(displayStateFor(facts('secure', 'secure'), { ...base, addressMatch: true })).toBe('secure-not-compared');
+    // TLSA checking off: nothing to compare
+    expect(displayStateFor(facts('secure', 'secure'), { ...base, tlsaEnabled: false })).toBe('secure');
+    // unsigned addresses stay insecure whatever the TLSA records say
+    expect(displayStateFor(facts('insecure', 'secure'), base)).toBe('insecure');
+  });
+
+  it('a name proven not to exist → nxdomain; an unsigned one is insecure; a connection to it is address-mismatch', () => {
+    expect(displayStateFor(facts('secure', 'secure', 'nxdomain', 'nxdomain'), base)).toBe('nxdomain');
+    expect(displayStateFor(facts('secure', 'indeterminate', 'data', 'nxdomain'), base)).toBe('nxdomain');
+    expect(displayStateFor(facts('insecure', 'insecure', 'nxdomain', 'nxdomain'), base)).toBe('insecure');
+    expect(displayStateFor(facts('secure', 'secure', 'nxdomain', 'nxdomain'), { ...base, addressMatch: false })).toBe('address-mismatch');
+  });
+
+  it('otherwise → secure (no TLSA, only unusable TLSA)', () => {
     expect(displayStateFor(facts('secure', 'secure', 'nxdomain'), { ...base, addressMatch: true })).toBe('secure');
-    expect(displayStateFor(facts('secure', 'secure'), base)).toBe('secure');
+    expect(displayStateFor(facts('secure', 'secure', 'nodata'), base)).toBe('secure');
     expect(displayStateFor(facts('secure', 'secure'), { ...base, cert: 'no-usable' })).toBe('secure');
     expect(displayStateFor(facts('secure', 'insecure'), base)).toBe('secure');
   });
@@ -103,11 +119,12 @@ describe('displayStateFor', () => {
         for (const r of results)
           for (const cert of certs)
             for (const addressMatch of [true, false, null])
-              for (const tlsaEnabled of [true, false]) {
-                const s = displayStateFor(facts(a, t, r), { tlsaEnabled, cert, addressMatch });
-                expect(isDisplayState(s)).toBe(true);
-                seen.add(s);
-              }
+              for (const tlsaEnabled of [true, false])
+                for (const ar of results) {
+                  const s = displayStateFor(facts(a, t, r, ar), { tlsaEnabled, cert, addressMatch });
+                  expect(isDisplayState(s)).toBe(true);
+                  seen.add(s);
+                }
     // every state except checking/off is reachable from DNS facts
     expect([...seen].sort()).toEqual(DISPLAY_STATES.filter((s) => s !== 'checking' && s !== 'off').sort());
   });

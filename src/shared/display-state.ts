@@ -5,6 +5,8 @@ export const DISPLAY_STATES = [
   'checking',
   'secure-tlsa-match',
   'secure',
+  'secure-not-compared',
+  'nxdomain',
   'insecure',
   'bogus',
   'tlsa-mismatch',
@@ -28,8 +30,8 @@ export interface DnsFacts {
 /**
  * Outcome of comparing the certificate the server presented with the TLSA records:
  * 'no-usable' = only unusable records (RFC 7671 §4.1, treated as no TLSA), 'error' = the
- * certificate could not be read. null = not compared: no certificate API (Chrome), plain HTTP,
- * no TLSA records, or the comparison has not happened yet.
+ * certificate could not be read. null = not compared: no certificate (Chrome without the helper,
+ * the helper failed or timed out, the page did not load, plain HTTP), or not yet.
  */
 export type CertComparison = 'match' | 'mismatch' | 'no-usable' | 'error' | null;
 
@@ -53,9 +55,12 @@ export interface DisplayExtras {
  *  5. the certificate matches a TLSA record → secure-tlsa-match (DANE authenticated the server,
  *     so a differing connected address is only reported in the details)
  *  6. signed addresses, but the browser connected elsewhere → address-mismatch
- *  7. unsigned addresses → insecure
- *  8. the certificate could not be read, or (TLSA on) the TLSA lookup failed → indeterminate
- *  9. otherwise → secure
+ *  7. the name is proven not to exist (signed NXDOMAIN, RFC 4035 §5.4) → nxdomain
+ *  8. unsigned addresses → insecure
+ *  9. the certificate could not be read, or (TLSA on) the TLSA lookup failed → indeterminate
+ * 10. signed TLSA records that no certificate was compared with → secure-not-compared (never the
+ *     green of a checked state: RFC 6698 §4 authentication happened only if the comparison did)
+ * 11. otherwise → secure (signed, and no usable TLSA record to compare with)
  */
 export function displayStateFor(facts: DnsFacts | null, extras: DisplayExtras): DisplayState {
   if (extras.off) return 'off';
@@ -68,8 +73,10 @@ export function displayStateFor(facts: DnsFacts | null, extras: DisplayExtras): 
   if (address.state === 'indeterminate') return 'indeterminate';
   if (daneApplies && extras.cert === 'match') return 'secure-tlsa-match';
   if (address.state === 'secure' && extras.addressMatch === false) return 'address-mismatch';
+  if (address.state === 'secure' && address.result === 'nxdomain') return 'nxdomain';
   if (address.state === 'insecure') return 'insecure';
   if (daneApplies && extras.cert === 'error') return 'indeterminate';
   if (tlsaOn && tlsa.state === 'indeterminate') return 'indeterminate';
+  if (daneApplies && extras.cert === null) return 'secure-not-compared';
   return 'secure';
 }

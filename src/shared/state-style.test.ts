@@ -42,7 +42,7 @@ describe('styleForVerdict', () => {
     for (const s of ['bogus', 'tlsa-mismatch', 'address-mismatch', 'indeterminate'] as const) {
       expect(styleForVerdict(s).badgeText).not.toBe('');
     }
-    for (const s of ['checking', 'secure-tlsa-match', 'secure', 'insecure', 'off'] as const) {
+    for (const s of ['checking', 'secure-tlsa-match', 'secure', 'secure-not-compared', 'nxdomain', 'insecure', 'off'] as const) {
       expect(styleForVerdict(s).badgeText).toBe('');
     }
   });

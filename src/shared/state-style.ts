@@ -28,6 +28,13 @@ const TABLE: Record<DisplayState, Omit<StateStyle, 'icon'>> = {
     detailKey: 'detailSecureTlsaMatch',
   },
   secure: { badgeText: '', badgeColor: '#1a7f37', titleKey: 'stateSecure', detailKey: 'detailSecure' },
+  'secure-not-compared': {
+    badgeText: '',
+    badgeColor: '#1a7f37',
+    titleKey: 'stateSecureNotCompared',
+    detailKey: 'detailSecureNotCompared',
+  },
+  nxdomain: { badgeText: '', badgeColor: '#6639ba', titleKey: 'stateNxdomain', detailKey: 'detailNxdomain' },
   insecure: { badgeText: '', badgeColor: '#6e7781', titleKey: 'stateInsecure', detailKey: 'detailInsecure' },
   bogus: { badgeText: '✗', badgeColor: DANGER, titleKey: 'stateBogus', detailKey: 'detailBogus' },
   'tlsa-mismatch': {
