@@ -26,6 +26,7 @@ import os from 'node:os';
 import path from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer';
 import type { World } from '../world/world.mjs';
+import { install as installHelper } from '../../src/helper/install';
 
 export type BrowserName = 'chromium' | 'firefox';
 
@@ -38,6 +39,14 @@ export interface LaunchOptions {
   headless?: boolean;
   /** Forward the browser's stdout/stderr to ours (debugging). */
   dumpio?: boolean;
+  /**
+   * Chromium: install the native helper (src/helper/) into the throw-away profile
+   * (<user-data-dir>/NativeMessagingHosts/, trusting the world's CA) and load the extension with
+   * its optional `nativeMessaging` permission granted. A person grants it in Chrome's permission
+   * dialog from the options page; headless automation cannot click that dialog, so the copy of the
+   * extension loaded here lists the permission as required (same key, same id).
+   */
+  nativeHelper?: boolean;
 }
 
 export interface LaunchedBrowser {
@@ -53,6 +62,8 @@ export interface LaunchedBrowser {
   extensionUrl(file: string): string;
   /** Closes the browser (kills its process group if it does not go) and removes its temp dirs. */
   close(): Promise<void>;
+  /** Chromium with nativeHelper: the helper's launcher script (tests may replace what it runs). */
+  helperLauncher?: string;
 }
 
 export interface ExtensionManifest {
@@ -183,6 +194,21 @@ export async function launchChromium(opts: LaunchOptions): Promise<LaunchedBrows
     const nssdb = path.join(home, '.pki', 'nssdb');
     fs.mkdirSync(nssdb, { recursive: true });
     trustCa(nssdb, opts.world.ca);
+    const profile = path.join(tmp, 'profile');
+    let extensionDir = opts.extensionDir;
+    let helperLauncher: string | undefined;
+    if (opts.nativeHelper) {
+      extensionDir = withNativeMessagingGranted(opts.extensionDir, path.join(tmp, 'extension'));
+      helperLauncher = installHelper({
+        browser: 'chromium',
+        userDataDir: profile,
+        extraCaCerts: opts.world.ca,
+        platform: 'linux',
+        home,
+        node: process.execPath,
+        entry: path.join(REPO, 'bin', 'dnssec-tlsa-helper.js'),
+      }).launcherPath;
+    }
 
     const browser = await puppeteer.launch({
       browser: 'chrome',
@@ -190,7 +216,7 @@ export async function launchChromium(opts: LaunchOptions): Promise<LaunchedBrows
       headless: opts.headless ?? true,
       enableExtensions: true,
       pipe: true,
-      userDataDir: path.join(tmp, 'profile'),
+      userDataDir: profile,
       dumpio: opts.dumpio ?? false,
       args: [
         ...CHROMIUM_FLAGS,
@@ -202,7 +228,7 @@ export async function launchChromium(opts: LaunchOptions): Promise<LaunchedBrows
     });
     const closer = makeCloser(browser, [tmp]);
     try {
-      const id = await browser.installExtension(path.resolve(opts.extensionDir));
+      const id = await browser.installExtension(path.resolve(extensionDir));
       const origin = `chrome-extension://${id}`;
       const bg = (manifest.background as { service_worker?: string } | undefined)?.service_worker;
       if (bg) await browser.waitForTarget((t) => t.url().startsWith(`${origin}/`), { timeout: 10_000 });
@@ -214,6 +240,7 @@ export async function launchChromium(opts: LaunchOptions): Promise<LaunchedBrows
         manifest,
         extensionUrl: (file) => `${origin}/${file.replace(/^\//, '')}`,
         close: closer,
+        helperLauncher,
       };
       registry.set(browser, launched);
       return launched;
@@ -225,6 +252,18 @@ export async function launchChromium(opts: LaunchOptions): Promise<LaunchedBrows
     fs.rmSync(tmp, { recursive: true, force: true });
     throw e;
   }
+}
+
+/** A copy of the built extension whose manifest lists nativeMessaging as granted (see LaunchOptions.nativeHelper). */
+function withNativeMessagingGranted(from: string, to: string): string {
+  fs.cpSync(from, to, { recursive: true });
+  const file = path.join(to, 'manifest.json');
+  const m = JSON.parse(fs.readFileSync(file, 'utf8')) as { permissions?: string[]; optional_permissions?: string[]; key?: string };
+  if (!m.key) throw new Error(`${from}/manifest.json has no key: the helper allows only the development id`);
+  m.permissions = [...(m.permissions ?? []), 'nativeMessaging'];
+  m.optional_permissions = (m.optional_permissions ?? []).filter((p) => p !== 'nativeMessaging');
+  fs.writeFileSync(file, JSON.stringify(m, null, 2));
+  return to;
 }
 
 /**
