@@ -19,7 +19,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'puppeteer';
 import type { DisplayState } from '../src/shared/display-state';
-import type { TabState } from '../src/shared/messages';
+import type { TabDetails, TabState } from '../src/shared/messages';
 import {
   POPUP_WIDTH,
   caseUrl,
@@ -74,6 +74,8 @@ export interface BrowserDemoOptions {
   catalogue: Catalogue;
   /** Output folder; screenshots go to <out>/screenshots/<browser>/<case>.png. */
   out: string;
+  /** Chromium: install the native helper into the profile (the demo's default; --no-helper turns it off). */
+  helper: boolean;
   log: (message: string) => void;
 }
 
@@ -88,16 +90,22 @@ const SETTLE_MS = 15_000;
 /** How long a page that cannot load is given to fail before its verdict is read anyway. */
 const NO_PAGE_GRACE_MS = 1_500;
 
-export async function launchWithExtension(browser: BrowserName, world: World, headed: boolean): Promise<LaunchedBrowser> {
+/** Chromium: with the native helper installed into the profile (nativeHelper), or without it. */
+export async function launchWithExtension(browser: BrowserName, world: World, headed: boolean, nativeHelper = false): Promise<LaunchedBrowser> {
   const dist = path.join(REPO, 'dist', browser === 'chromium' ? 'chrome' : 'firefox');
-  const launch = browser === 'chromium' ? launchChromium : launchFirefox;
-  return launch({ extensionDir: dist, world, headless: !headed });
+  if (browser === 'firefox') return launchFirefox({ extensionDir: dist, world, headless: !headed });
+  return launchChromium({ extensionDir: dist, world, headless: !headed, nativeHelper });
+}
+
+/** Signed TLSA records: the host for which the Chromium build asks the helper for the certificate. */
+function signedTlsa(d: TabDetails): boolean {
+  return d.tlsa.enabled && d.tlsa.state === 'secure' && d.tlsa.result === 'data';
 }
 
 /** Visits every catalogue case; the browser stays open (close `b` when done). */
 export async function runBrowserDemo(o: BrowserDemoOptions): Promise<BrowserDemo> {
   const t0 = performance.now();
-  const b = await launchWithExtension(o.browser, o.world, o.headed);
+  const b = await launchWithExtension(o.browser, o.world, o.headed, o.browser === 'chromium' && o.helper);
   try {
     o.log(`${o.browser}: started with the extension in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     const helper = await openExtensionPage(b, 'src/options/index.html');
@@ -147,7 +155,7 @@ async function visit(b: LaunchedBrowser, helper: Page, popup: Page, c: Catalogue
           ? info.status === 'complete' &&
             d?.dane.cert !== 'pending' &&
             d?.connection.ip != null &&
-            (o.browser === 'chromium' || d.certificate != null)
+            (o.browser === 'firefox' ? d.certificate != null : !o.helper || !signedTlsa(d) || d.certificate != null)
           : // An error page may take long to finish (a refused proxy, a TLS failure), and without a
             // response Firefox's certificate comparison stays "pending": the DNS verdict suffices.
             (info.status === 'complete' && d?.dane.cert !== 'pending') || performance.now() - started > NO_PAGE_GRACE_MS);
@@ -160,9 +168,12 @@ async function visit(b: LaunchedBrowser, helper: Page, popup: Page, c: Catalogue
     const d = state?.details ?? null;
     const certificate = d?.certificate != null;
     const ip = d?.connection.ip ?? null;
-    const seen = ip === null ? (shouldLoad ? 'page did not load' : notLoadedWhy(c, o.browser)) : certificate ? `page + certificate (${ip})` : `page (${ip})`;
+    const via = d?.certificateSource === 'helper' ? ` via the helper (${d.certificateAddress ?? '?'})` : '';
+    const seen = ip === null ? (shouldLoad ? 'page did not load' : notLoadedWhy(c, o.browser)) : certificate ? `page (${ip}) + certificate${via}` : `page (${ip})`;
     if (shouldLoad && ip === null) problems.push('the page should have loaded but the extension saw no connection');
     if (shouldLoad && o.browser === 'firefox' && !certificate) problems.push('Firefox should have given the extension the certificate');
+    const helperNeeded = o.browser === 'chromium' && o.helper && c.tlsa.state === 'secure' && c.tlsa.result === 'data';
+    if (shouldLoad && helperNeeded && !certificate) problems.push(`the helper should have compared the certificate (${d?.dane.reason ?? 'no reason given'})`);
     const expected = expectedDisplayState(c, { certificate, ip, siteIp: site?.ip ?? null });
     const shown = state && state.url === url && state.state !== 'checking' ? state.state : 'no verdict';
     if (shown !== expected) problems.push(`the extension shows ${shown}`);

@@ -8,12 +8,15 @@
  *   npm run demo [-- --browser chromium|firefox] [--headed] [--keep] [--out <dir>] [--skip-build]
  *                [--no-browser] [--readme-screenshots] [--store-screenshots]
  *
- * --browser             which browser (default chromium; Chromium cannot see certificates, so it
- *                       never shows a TLSA match or mismatch: its expected states differ)
+ * --browser             which browser (default chromium; Chromium gives extensions no certificate:
+ *                       the demo installs the native helper into its throw-away profile, which
+ *                       compares the certificate over a separate connection)
  * --headed              show the browser and keep it open at the end (needs a display: DISPLAY)
  * --keep                leave a world this run started running (a world that was already running
  *                       is never stopped)
  * --no-browser          only the core table
+ * --no-helper           Chromium without the native certificate helper (src/helper/): signed TLSA
+ *                       records then show 'DNSSEC secured · certificate not compared'
  * --readme-screenshots  also write the README's screenshots to docs/screenshots/ (Firefox states;
  *                       see writeReadmeScreenshots in scripts/demo-browser.ts)
  * --store-screenshots   also write the store screenshots (1280×800, docs/store/) and the 360 px
@@ -48,6 +51,7 @@ const { values } = parseArgs({
     'no-browser': { type: 'boolean', default: false },
     'readme-screenshots': { type: 'boolean', default: false },
     'store-screenshots': { type: 'boolean', default: false },
+    'no-helper': { type: 'boolean', default: false },
   },
 });
 const log = (m: string) => console.log(`demo: ${m}`);
@@ -134,7 +138,7 @@ let failed = false;
 try {
   if (!values['no-browser']) {
     log(`${browserName}${headed ? ' (headed)' : ''}: visiting ${catalogue.cases.length} catalogue cases (${catalogue.cases.filter((c) => c.site).length} with a web site)`);
-    demo = await runBrowserDemo({ browser: browserName, headed, world, catalogue, out, log });
+    demo = await runBrowserDemo({ browser: browserName, headed, world, catalogue, out, log, helper: !values['no-helper'] });
     ownSigint();
     browserRows = demo.rows;
   }
@@ -172,8 +176,10 @@ const md = [
   ...headline.map((l) => `- ${l}`),
   `- Generated ${generated}, ${seconds()} s.`,
   '',
-  browserName === 'chromium'
-    ? 'Chromium gives extensions no certificate, so it never shows "DNSSEC and TLSA verified" or "certificate does not match TLSA"; its expected state is derived from the catalogue without a certificate comparison (`displayStateFor`, the mapping the extension uses). Run `npm run demo -- --browser firefox` for the full check.'
+  browserName === 'chromium' && values['no-helper']
+    ? 'Chromium without the native helper: it gives extensions no certificate, so a site with signed TLSA records shows "DNSSEC secured · certificate not compared", never "DNSSEC and TLSA verified" or "certificate does not match TLSA"; the expected state is derived from the catalogue without a certificate comparison (`displayStateFor`, the mapping the extension uses).'
+    : browserName === 'chromium'
+    ? 'Chromium gives extensions no certificate: the native helper (`dnssec-tlsa-helper`, installed into the throw-away profile) compares it over a separate connection from this computer to the validated address the browser used, for every page that loads. Where a page cannot load (no web server, a self-signed certificate, a name the test harness keeps away), only the DNS facts are judged.'
     : 'Firefox gives the extension the certificate chain of every page that loads; where a page cannot load (no web server, a self-signed certificate, a name the test harness keeps away), only the DNS facts are judged.',
   '',
   ...(browserRows.length > 0
