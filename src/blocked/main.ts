@@ -1,7 +1,9 @@
 /**
- * The block page (Firefox enforcement): why the site was blocked, "go back", and "proceed
- * anyway", which remembers the host as an exception in the options. Everything it shows comes
- * from its URL: ?url=&host=&state=bogus|tlsa-mismatch&reason=.
+ * The block page (enforcement): why the site was blocked, "go back", and "proceed anyway", which
+ * remembers the host as an exception in the options. Everything it shows comes from its URL:
+ * ?url=&host=&state=bogus|tlsa-mismatch&reason=, and from Chrome, which cannot hold a request back
+ * and sends the tab here once the verdict is known: &after=1, and for a certificate the native
+ * helper compared &helper=<address it connected to>.
  */
 import browser from 'webextension-polyfill';
 import { styleForVerdict } from '../shared/state-style';
@@ -44,6 +46,10 @@ function main(): void {
   byId('url').textContent = url ?? '';
   byId('technical').textContent = reason;
   byId('technical-box').hidden = reason === '';
+  byId('after-load').hidden = params.get('after') !== '1';
+  const helperAddress = params.get('helper');
+  byId('helper-source').hidden = !helperAddress;
+  if (helperAddress) byId('helper-source').textContent = t('blockedHelperSource', [helperAddress]);
 
   const proceed = byId<HTMLButtonElement>('proceed');
   proceed.textContent = t('blockedProceed', [host]);
