@@ -25,7 +25,8 @@ const tab = (over: Partial<TabState>): TabState => ({ tabId: 1, host: 'x.test', 
 describe('dnssecKey', () => {
   it.each([
     ['secure', 'data', 'dnssecSecure'],
-    ['secure', 'nxdomain', 'dnssecSecureNoData'],
+    ['secure', 'nodata', 'dnssecSecureNoData'],
+    ['secure', 'nxdomain', 'dnssecNxdomain'],
     ['insecure', 'data', 'dnssecInsecure'],
     ['bogus', 'data', 'dnssecBogus'],
     ['indeterminate', 'data', 'dnssecIndeterminate'],
@@ -41,6 +42,7 @@ describe('tlsaKey', () => {
     ['bogus TLSA', { tlsa: { ...d.tlsa, state: 'bogus' } }, 'tlsaBogus'],
     ['failed TLSA lookup', { tlsa: { ...d.tlsa, state: 'indeterminate' } }, 'tlsaIndeterminate'],
     ['unsigned TLSA', { tlsa: { ...d.tlsa, state: 'insecure' } }, 'tlsaInsecure'],
+    ['TLSA behind NSEC3 over the RFC 9276 cap', { tlsa: { ...d.tlsa, state: 'insecure', reasonCode: 'nsec3-iterations' } }, 'tlsaInsecureNsec3Iterations'],
     ['no TLSA', { tlsa: { ...d.tlsa, result: 'nxdomain', records: [] } }, 'tlsaNone'],
     ['plain HTTP', { https: false }, 'tlsaHttp'],
     ['match', {}, 'tlsaMatch'],

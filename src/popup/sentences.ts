@@ -20,6 +20,7 @@ const SKIP: Record<SkipReason, MessageKey> = {
 export function dnssecKey(d: TabDetails): MessageKey {
   switch (d.address.state) {
     case 'secure':
+      if (d.address.result === 'nxdomain') return 'dnssecNxdomain';
       return d.address.result === 'data' ? 'dnssecSecure' : 'dnssecSecureNoData';
     case 'insecure':
       return 'dnssecInsecure';
@@ -35,7 +36,9 @@ export function tlsaKey(d: TabDetails): MessageKey {
   if (!tlsa.enabled) return 'tlsaOff';
   if (tlsa.state === 'bogus') return 'tlsaBogus';
   if (tlsa.state === 'indeterminate') return 'tlsaIndeterminate';
-  if (tlsa.state === 'insecure') return 'tlsaInsecure';
+  // RFC 9276 §3.2: an answer behind an NSEC3 chain with too many iterations counts as insecure;
+  // that is not "not signed" and the popup says which.
+  if (tlsa.state === 'insecure') return tlsa.reasonCode === 'nsec3-iterations' ? 'tlsaInsecureNsec3Iterations' : 'tlsaInsecure';
   if (tlsa.result !== 'data') return 'tlsaNone';
   if (!d.https) return 'tlsaHttp';
   switch (dane.cert) {
