@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TabDetails, TabState } from '../shared/messages';
-import { dnssecKey, sentenceKeys, tlsaKey } from './sentences';
+import { dnssecKey, headlineDetailKey, sentenceKeys, tlsaKey } from './sentences';
 
 function details(over: Partial<TabDetails> = {}): TabDetails {
   return {
@@ -69,5 +69,21 @@ describe('sentenceKeys', () => {
   });
   it('gives both sentences once details are known', () => {
     expect(sentenceKeys(tab({ state: 'secure-tlsa-match', details: details() }))).toEqual({ dnssec: 'dnssecSecure', tlsa: 'tlsaMatch' });
+  });
+});
+
+describe('headlineDetailKey', () => {
+  const d = details();
+  it('a missing signature is not headlined as an invalid one', () => {
+    const tlsa = { ...d.tlsa, state: 'bogus' as const, reasonCode: 'missing-rrsig' as const };
+    expect(headlineDetailKey(tab({ state: 'bogus', details: details({ tlsa }) }))).toBe('detailBogusMissingSignature');
+    const address = { ...d.address, state: 'bogus' as const, reasonCode: 'missing-rrsig' as const };
+    expect(headlineDetailKey(tab({ state: 'bogus', details: details({ address }) }))).toBe('detailBogusMissingSignature');
+  });
+  it('an invalid signature keeps the bogus explanation; other states keep their own', () => {
+    const tlsa = { ...d.tlsa, state: 'bogus' as const, reasonCode: 'signature-invalid' as const };
+    expect(headlineDetailKey(tab({ state: 'bogus', details: details({ tlsa }) }))).toBe('detailBogus');
+    expect(headlineDetailKey(tab({ state: 'secure-not-compared', details: d }))).toBe('detailSecureNotCompared');
+    expect(headlineDetailKey(tab({ state: 'nxdomain', details: d }))).toBe('detailNxdomain');
   });
 });

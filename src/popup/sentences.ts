@@ -5,6 +5,7 @@
 import type { SkipReason } from '../shared/host-rules';
 import type { MessageKey } from '../shared/message-key';
 import type { TabDetails, TabState } from '../shared/messages';
+import { styleForVerdict } from '../shared/state-style';
 
 const SKIP: Record<SkipReason, MessageKey> = {
   'not-web': 'skipNotWeb',
@@ -67,4 +68,18 @@ export function sentenceKeys(state: TabState): { dnssec: MessageKey; tlsa: Messa
     return state.host ? { dnssec: 'dnssecChecking', tlsa: null } : null;
   }
   return { dnssec: dnssecKey(state.details), tlsa: tlsaKey(state.details) };
+}
+
+/**
+ * The headline's explanation under the state title: the state's own, except for a bogus verdict
+ * whose failing record set is unsigned (RFC 4035 §5.3: a missing RRSIG in a signed zone) rather
+ * than carrying a bad signature — "invalid signatures" would misstate it.
+ */
+export function headlineDetailKey(state: TabState): MessageKey {
+  const d = state.details;
+  if (state.state === 'bogus' && d) {
+    const failing = d.address.state === 'bogus' ? d.address : d.tlsa.state === 'bogus' ? d.tlsa : null;
+    if (failing?.reasonCode === 'missing-rrsig') return 'detailBogusMissingSignature';
+  }
+  return styleForVerdict(state.state).detailKey;
 }
