@@ -10,6 +10,7 @@ import { currentOptions, optionsReady } from './options-state';
 import { messageOf, report } from './report';
 import { enqueue, navigations, publish, stateOf, type Navigation } from './tab-state';
 import { mark } from './timings';
+import type { TabState } from '../shared/messages';
 import { securityInfo } from './tls-firefox';
 
 /** How long a Firefox navigation may wait for the DNS verdict before it is let through. */
@@ -69,9 +70,14 @@ async function holdResponse(details: WebRequest.OnHeadersReceivedDetailsType): P
   }
   nav.blocked = true;
   await publish(nav);
+  return { redirectUrl: blockPageUrl(nav, state) };
+}
+
+/** The block page for a navigation and its (bogus or tlsa-mismatch) state; `extra` adds Chrome's notes. */
+export function blockPageUrl(nav: Navigation, state: TabState, extra: Record<string, string> = {}): string {
   const reason = state.details?.dane.reason ?? state.details?.address.reason ?? state.details?.tlsa.reason ?? '';
-  const params = new URLSearchParams({ url: nav.url, host, state: state.state, reason: reason.slice(0, 500) });
-  return { redirectUrl: `${browser.runtime.getURL(BLOCK_PAGE)}?${params.toString()}` };
+  const params = new URLSearchParams({ url: nav.url, host: nav.target.host ?? '', state: state.state, reason: reason.slice(0, 500), ...extra });
+  return `${browser.runtime.getURL(BLOCK_PAGE)}?${params.toString()}`;
 }
 
 /** What getSecurityInfo gave: the connection's facts, or why they could not be read. */

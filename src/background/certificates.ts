@@ -2,12 +2,22 @@
  * Firefox: the certificate comparison of a navigation, once both the validated DNS facts and the
  * certificate chain (getSecurityInfo, see blocking.ts) are known (RFC 6698 §2.1, RFC 7671).
  */
-import { matchTlsa, parseCertificate, peerChainsFromOne, type CertInfo } from '../core/dane/match';
+import { matchTlsa, parseCertificate, peerChainsFromOne, type CertInfo, type PeerChains } from '../core/dane/match';
 import { suggestTlsa, type TlsaSuggestion } from '../core/dane/generate';
 import { needsCertificate, unreadableCertificate, type TlsInfo } from './details';
 import type { HostCheck } from './engine';
 import { report } from './report';
 import { publish, type Navigation } from './tab-state';
+
+/**
+ * The chains the matcher takes: Firefox gives one chain (peerChainsFromOne); Chrome's helper gives
+ * the chain as sent and, when Node's PKIX succeeded, the chain it validated (usages 0/1).
+ */
+function peerChainsOf(tls: TlsInfo): PeerChains {
+  if (tls.source === 'helper' && tls.validated) return { sent: tls.certs, pkix: { verdict: 'valid', validated: tls.validated } };
+  if (tls.source === 'helper') return { sent: tls.certs, pkix: { verdict: tls.pkix === 'valid' ? 'unknown' : tls.pkix } };
+  return peerChainsFromOne(tls.certs, tls.pkix);
+}
 
 /** The generator's records for the presented chain, compared with the validated TLSA RRset. */
 function suggestionFor(nav: Navigation, check: HostCheck, tls: TlsInfo): Promise<TlsaSuggestion | null> {
@@ -63,7 +73,7 @@ export function compareCertificate(nav: Navigation): Promise<void> {
   nav.certRunning ??= (async () => {
     const [match, leaf, suggestion] = await Promise.all([
       // Firefox gives one chain: the PKIX-built one when valid, else the leaf alone (issue #20).
-      matchTlsa(check.tlsaRecords, peerChainsFromOne(tls.certs, tls.pkix), { host: check.host }),
+      matchTlsa(check.tlsaRecords, peerChainsOf(tls), { host: check.host }),
       leafOf(nav, tls.certs[0]),
       suggestionFor(nav, check, tls),
     ]);

@@ -9,7 +9,7 @@ import type { TlsaSuggestion } from '../core/dane/generate';
 import type { TlsFacts } from '../shared/tls-facts';
 import type { LookupSummary } from '../core/check';
 import { displayStateFor, type CertComparison, type DisplayState } from '../shared/display-state';
-import type { CertificateView, ChainLinkView, LookupView, TabDetails } from '../shared/messages';
+import type { CertificateView, ChainLinkView, HelperProgress, LookupView, TabDetails } from '../shared/messages';
 import type { HostCheck } from './engine';
 
 /** What the browser told us about the TLS connection (Firefox's webRequest.getSecurityInfo). */
@@ -21,6 +21,11 @@ export interface TlsInfo {
   hsts: boolean | null;
   /** Everything the popup shows about the connection (issue #9). */
   facts?: TlsFacts | null;
+  /** Chrome: the chain came from the native helper's own connection to `address`. */
+  source?: 'browser' | 'helper';
+  address?: string | null;
+  /** The helper: the chain Node's PKIX validated (leaf → trusted root), when it did. */
+  validated?: Uint8Array[] | null;
 }
 
 /** The certificate comparison of one navigation, once done. */
@@ -44,6 +49,10 @@ export interface NavigationFacts {
   cert: CertOutcome | null;
   /** Options: expiry warning period in days. */
   expiryWarningDays?: number;
+  /** Chrome: the native helper for this navigation (null in Firefox). */
+  helper?: HelperProgress | null;
+  /** Why the page did not load, when it did not. */
+  loadError?: string | null;
 }
 
 function lookupView(s: LookupSummary): LookupView {
@@ -88,6 +97,20 @@ export function unreadableCertificate(check: HostCheck, tls: TlsInfo | null, tls
   return { match: { state: 'error', reason: `the certificate could not be read: ${why}` }, leaf: null };
 }
 
+/**
+ * Why signed TLSA records have not been compared (yet) with a certificate: never a comparison
+ * outcome, so never a checked state (display-state.ts: secure-not-compared).
+ */
+function notCompared(f: NavigationFacts): { cert: NonNullable<TabDetails['dane']['cert']>; reason: string | null } {
+  const h = f.helper ?? null;
+  if (h?.state === 'failed') return { cert: 'helper-failed', reason: h.message };
+  if (f.loadError && !f.tls) return { cert: 'not-loaded', reason: `the page did not load: ${f.loadError}` };
+  if (f.certApi || (h !== null && h.state !== 'off')) return { cert: 'pending', reason: null };
+  // Chrome, helper off: a page that never loaded keeps saying so.
+  if (f.loadError) return { cert: 'not-loaded', reason: `the page did not load: ${f.loadError}` };
+  return { cert: 'unavailable', reason: null };
+}
+
 export function buildDetails(f: NavigationFacts): { details: TabDetails; state: DisplayState } {
   const { check } = f;
   const r = check.result;
@@ -103,10 +126,8 @@ export function buildDetails(f: NavigationFacts): { details: TabDetails; state: 
       daneReason = before.reason;
     } else if (!f.https) {
       daneReason = 'plain HTTP: no certificate to compare';
-    } else if (!f.certApi) {
-      cert = 'unavailable';
     } else if (!f.cert) {
-      cert = 'pending';
+      ({ cert, reason: daneReason } = notCompared(f));
     } else {
       const d = daneFromMatch(f.cert.match);
       dane = d.dane;
@@ -166,8 +187,12 @@ export function buildDetails(f: NavigationFacts): { details: TabDetails; state: 
     tls: f.tls?.facts ?? null,
     generator: f.cert?.suggestion ?? null,
     certificateError: f.tlsError ?? null,
+    certificateSource: f.tls && f.tls.certs.length > 0 ? (f.tls.source ?? 'browser') : null,
+    certificateAddress: f.tls?.source === 'helper' ? (f.tls.address ?? null) : null,
+    helper: f.helper ?? null,
+    loadError: f.loadError ?? null,
   };
-  const comparison: CertComparison = cert === 'unavailable' || cert === 'pending' ? null : cert;
+  const comparison: CertComparison = cert === 'match' || cert === 'mismatch' || cert === 'no-usable' || cert === 'error' ? cert : null;
   const state = displayStateFor(r, { tlsaEnabled: check.tlsaEnabled, cert: comparison, addressMatch });
   return { details, state };
 }

@@ -9,6 +9,7 @@ import { isServicePort, tlsaName } from '../core/dane/names';
 import { parseName } from '../core/wire/name';
 import type { GeneratorResult, MailCheck, Request, ResponseFor, ResponseMap } from '../shared/messages';
 import { mailDomainFor } from './mail-domain';
+import { helperStatus } from './helper';
 import { judgeTab } from './navigations';
 import { addEnforcementException, engine, optionsReady, targetOf } from './options-state';
 import { navigations } from './tab-state';
@@ -74,6 +75,7 @@ export const handlers: Handlers = {
   testResolver: (r) => engine.testResolver(r.url, r.trustAnchor),
   checkMail: (r) => mailCheck(r.tabId),
   generateTlsa: (r) => generateTlsa(r.host, r.port, r.pem),
+  helperStatus: (r) => helperStatus(r.recheck === true),
 };
 
 /** Dispatches a request (already checked by `isRequest`) to its handler. */

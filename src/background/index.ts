@@ -18,6 +18,7 @@ import { handle } from './handlers';
 import {
   judgeAllTabs,
   onMainFrameRequest,
+  onMainFrameError,
   onMainFrameResponse,
   onTabRemoved,
   onTabUpdated,
@@ -26,7 +27,9 @@ import {
 import { followOptions } from './options-state';
 import { noteSubrequest } from './subrequests';
 import { predrawIcons } from './show-state';
-import { certApi } from './tab-state';
+import { certApi, onPublish } from './tab-state';
+import { enforceAfterTheFact } from './chrome-blocking';
+import { followHelperPermission } from './helper';
 import { DISPLAY_STATES } from '../shared/display-state';
 import { isTimingsMessage, markNavigation, onTimingsMessage } from './timings';
 
@@ -42,6 +45,11 @@ browser.webRequest.onBeforeRequest.addListener((details) => {
 }, WEB);
 
 browser.webRequest.onResponseStarted.addListener((details) => onMainFrameResponse(details), { ...WEB, types: ['main_frame'] });
+browser.webRequest.onErrorOccurred.addListener((details) => onMainFrameError(details), { ...WEB, types: ['main_frame'] });
+
+// Chrome: certificates through the native helper (helper.ts), blocking after the fact.
+followHelperPermission();
+onPublish(enforceAfterTheFact);
 
 if (certApi) {
   const mainFrames = { urls: ['https://*/*'], types: ['main_frame' as const] };

@@ -10,6 +10,7 @@ import { isBlockPage, pageUrlOf } from './blocking';
 import { compareCertificate } from './certificates';
 import { currentOptions, engine, optionsReady, targetOf } from './options-state';
 import { report } from './report';
+import { askHelper } from './helper';
 import { forgetPaints, showState } from './show-state';
 import { enqueue, forgetStoredState, navigations, publish, stateOf, storedState, toolbarFailed, type Navigation } from './tab-state';
 import { mark } from './timings';
@@ -37,6 +38,10 @@ function newNavigation(tabId: number, url: string, target: Target, previous?: Na
     tlsError: previous?.tlsError ?? null,
     cert: null,
     certRunning: null,
+    helper: null,
+    helperRunning: null,
+    loadError: null,
+    pageLoaded: false,
     blocked: false,
     subhosts: new Map(),
     startedAt: Date.now(),
@@ -51,6 +56,12 @@ function startCheck(nav: Navigation, fresh = false): void {
   nav.error = null;
   nav.cert = null;
   nav.certRunning = null;
+  if (nav.tls?.source === 'helper' && fresh) {
+    // "Check again": the helper is asked again too.
+    nav.tls = null;
+    nav.helper = null;
+    nav.helperRunning = null;
+  }
   mark(nav.tabId, nav.url, 'validatorStart');
   // A verdict still in the cache is the navigation's state at once: the caller's publish paints it.
   const cached = fresh ? null : engine.peek(nav.target.host, nav.target.port);
@@ -59,6 +70,7 @@ function startCheck(nav: Navigation, fresh = false): void {
     nav.pending = Promise.resolve(cached);
     mark(nav.tabId, nav.url, 'verdict');
     if (nav.tls) void compareCertificate(nav);
+    else askHelper(nav);
     return;
   }
   const pending = engine.check(nav.target.host, nav.target.port, { fresh });
@@ -68,6 +80,8 @@ function startCheck(nav: Navigation, fresh = false): void {
       if (nav.pending !== pending) return;
       mark(nav.tabId, nav.url, 'verdict');
       nav.check = check;
+      // Chrome: whether the helper will be asked is known before the first publish.
+      if (!nav.tls) askHelper(nav);
       await publish(nav);
       if (nav.tls || nav.tlsError !== null) await compareCertificate(nav);
     },
@@ -178,6 +192,19 @@ export function onMainFrameResponse(details: { tabId: number; url: string; ip?: 
     if (!nav || nav.url !== details.url || nav.ip === details.ip) return;
     nav.ip = details.ip!;
     void publish(nav);
+    askHelper(nav);
+  });
+}
+
+/** webRequest.onErrorOccurred, main_frame: the page did not load (no certificate will come). */
+export function onMainFrameError(details: { tabId: number; url: string; error: string }): void {
+  // Chrome reports a navigation replaced by the block page (or by another one) as aborted.
+  if (details.error === 'net::ERR_ABORTED' || details.error === 'NS_BINDING_ABORTED') return;
+  void enqueue(details.tabId, () => {
+    const nav = navigations.get(details.tabId);
+    if (!nav || nav.url !== details.url || nav.loadError === details.error) return;
+    nav.loadError = details.error;
+    void publish(nav);
   });
 }
 
@@ -207,6 +234,11 @@ export function onTabUpdated(tabId: number, change: Tabs.OnUpdatedChangeInfoType
     // Browsers reset per-tab button state on navigation: paint it again.
     const nav = navigations.get(tabId);
     if (nav) void showState(stateOf(nav)).catch((e: unknown) => toolbarFailed(nav, e));
+    // A page served from the cache reports no address: once it has loaded, the helper may still compare.
+    if (nav && change.status === 'complete' && tab.url === nav.url) {
+      nav.pageLoaded = true;
+      askHelper(nav);
+    }
   }
 }
 

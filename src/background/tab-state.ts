@@ -5,7 +5,7 @@
  */
 import browser from 'webextension-polyfill';
 import type { Target } from '../shared/host-rules';
-import type { Broadcast, Problem, TabState } from '../shared/messages';
+import type { Broadcast, HelperProgress, Problem, TabState } from '../shared/messages';
 import { buildDetails, type CertOutcome, type TlsInfo } from './details';
 import type { HostCheck } from './engine';
 import { currentOptions } from './options-state';
@@ -31,6 +31,13 @@ export interface Navigation {
   tlsError: string | null;
   cert: CertOutcome | null;
   certRunning: Promise<void> | null;
+  /** Chrome: the native helper's part (helper.ts); null until asked. */
+  helper: HelperProgress | null;
+  helperRunning: Promise<void> | null;
+  /** Why the page did not load (webRequest.onErrorOccurred). */
+  loadError: string | null;
+  /** The tab finished loading this navigation's page (tabs.onUpdated "complete"). */
+  pageLoaded: boolean;
   blocked: boolean;
   subhosts: Map<string, TabStateSub>;
   startedAt: number;
@@ -80,6 +87,8 @@ export function stateOf(nav: Navigation): TabState {
     tlsError: nav.tlsError,
     cert: nav.cert,
     expiryWarningDays: currentOptions().expiryWarningDays,
+    helper: certApi ? null : nav.helper,
+    loadError: nav.loadError,
   });
   return { ...base, host: nav.target.host, state, checkedAt: nav.check.checkedAt, details, others };
 }
@@ -96,10 +105,18 @@ function sessionArea(): SessionArea | null {
   return (browser.storage as unknown as { session?: SessionArea }).session ?? null;
 }
 
+/** Listeners told every state a current navigation publishes (Chrome's after-the-fact blocking). */
+const published: ((nav: Navigation, state: TabState) => void)[] = [];
+
+export function onPublish(listener: (nav: Navigation, state: TabState) => void): void {
+  published.push(listener);
+}
+
 /** Paints the toolbar, tells the open pages and keeps the state for after a worker restart. */
 export async function publish(nav: Navigation): Promise<TabState> {
   const state = stateOf(nav);
   if (navigations.get(nav.tabId) !== nav) return state; // superseded
+  for (const listener of published) listener(nav, state);
   const settled = timingsOn() && state.state !== 'checking';
   const message: Broadcast = { type: 'tabStateChanged', state };
   // The toolbar and the open pages first, side by side; the copy for after a restart last, so

@@ -4,6 +4,7 @@ import { renderSuggestion } from '../ui/generator';
 import { applyI18n, t } from '../ui/i18n';
 import { send } from '../ui/send';
 import { showErrors } from './errors';
+import { setUpHelperSection } from './helper';
 import { exclusionLines, negativeAnchorLines, fillResolverSelects, readForm, renderExceptions, syncVisibility, writeForm } from './form';
 
 function setStatus(message: string): void {
@@ -118,6 +119,7 @@ async function main(): Promise<void> {
   });
   document.getElementById('test-resolver')?.addEventListener('click', () => void testResolver());
   document.getElementById('tool-form')?.addEventListener('submit', (event) => void generate(event));
+  void setUpHelperSection();
   try {
     show(await loadOptions());
   } catch (e) {

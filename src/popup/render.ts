@@ -13,8 +13,8 @@ import { renderSuggestion } from '../ui/generator';
 import { t } from '../ui/i18n';
 import { chainSvg, svgToDom, type DiagramText } from '../shared/chain-svg';
 import { formatDate, formatTime, relative } from './format';
-import { reasonFor } from './reasons';
-import { sentenceKeys } from './sentences';
+import { certSourceText, metaText, reasonFor } from './reasons';
+import { headlineDetailKey, sentenceKeys } from './sentences';
 import { ALGORITHMS, CT_WORDS, DIGESTS, PROBLEMS, REASONS, STATE_WORDS, TLS_STATES, TLS_WARNINGS } from './tables';
 import { algorithm, stateWord, zoneName } from './words';
 
@@ -168,8 +168,8 @@ function renderTlsa(d: TabDetails): void {
 function renderCertificate(d: TabDetails): void {
   const box = byId('cert');
   const c = d.certificate;
-  if (!d.certificateApi) {
-    box.replaceChildren(h('p', t('popupCertUnavailable'), 'muted'));
+  if (!d.certificateApi && !c) {
+    box.replaceChildren(h('p', t(d.helper?.state === 'failed' ? 'tlsaHelperFailed' : 'popupCertUnavailable'), 'muted'));
     return;
   }
   if (!c && d.certificateError) {
@@ -243,7 +243,7 @@ export function render(state: TabState): void {
   const icon = byId<HTMLImageElement>('state-icon');
   icon.src = style.icon[48];
   byId('state-title').textContent = t(style.titleKey);
-  byId('state-detail').textContent = t(style.detailKey);
+  byId('state-detail').textContent = t(headlineDetailKey(state));
   byId('host').textContent = state.host ?? t('popupNoHost');
   byId('checked-at').textContent = state.checkedAt === null ? t('popupNotYet') : formatTime(state.checkedAt);
   byId<HTMLButtonElement>('recheck').disabled = state.host === null || state.state === 'off';
@@ -257,6 +257,9 @@ export function render(state: TabState): void {
     byId('tlsa-line').hidden = s.tlsa === null;
     byId('tlsa-sentence').textContent = s.tlsa ? t(s.tlsa) : '';
   }
+  const source = state.details ? certSourceText(state.details) : null;
+  byId('cert-source').hidden = source === null;
+  byId('cert-source').textContent = source ?? '';
 
   const why = reasonFor(state);
   byId('why').hidden = why === null;
@@ -276,7 +279,7 @@ export function render(state: TabState): void {
     renderCertificate(d);
     renderTls(d);
     renderAddress(d);
-    byId('meta').textContent = `${t('popupResolverLabel')}: ${d.resolver} · ${t('popupQueries', [String(d.queries), String(d.elapsedMs)])}`;
+    byId('meta').textContent = metaText(d);
   }
   renderOthers(state);
   renderProblems(state);

@@ -52,9 +52,15 @@ export function tlsaKey(d: TabDetails): MessageKey {
     case 'error':
       return 'tlsaCertError';
     case 'unavailable':
-      return 'tlsaUnavailable';
+      // Chrome without the native helper.
+      return 'tlsaHelperOff';
     case 'pending':
-      return d.certificate ? 'tlsaPending' : 'tlsaNotSeen';
+      if (d.certificate) return 'tlsaPending';
+      return d.helper?.state === 'asking' ? 'tlsaHelperPending' : 'tlsaNotSeen';
+    case 'not-loaded':
+      return 'tlsaPageNotLoaded';
+    case 'helper-failed':
+      return 'tlsaHelperFailed';
     case null:
       // Signed TLSA records, but the DNS alone decided (e.g. bogus or failed address lookup).
       return 'tlsaIndeterminate';

@@ -53,7 +53,7 @@ export const REASONS: Record<ReasonCode, MessageKey> = {
   'denial-missing': 'reasonDenial',
   'denial-invalid': 'reasonDenial',
   'wildcard-invalid': 'reasonDenial',
-  'nsec3-iterations': 'reasonInsecureDelegation',
+  'nsec3-iterations': 'reasonNsec3Iterations',
   'nsec3-optout': 'reasonInsecureDelegation',
   'insecure-delegation': 'reasonInsecureDelegation',
   'cname-loop': 'reasonAlias',

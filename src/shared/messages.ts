@@ -11,6 +11,7 @@ import type { AnswerClass, ReasonCode, SecurityState } from '../core/dnssec/resu
 import type { SkipReason } from './host-rules';
 import { isDisplayState, type CertComparison, type DisplayState } from './display-state';
 import type { TrustAnchorChoice } from './options';
+import type { HelperStatus } from './helper-client';
 
 /** One zone of the chain of trust, as the popup shows it. */
 export interface ChainLinkView {
@@ -60,8 +61,12 @@ export interface TabDetails {
   /** DANE as decided by DNS and, where the browser lets us see it, the certificate. */
   dane: {
     state: DaneState;
-    /** Certificate comparison; 'unavailable' = this browser has no certificate API. */
-    cert: CertComparison | 'unavailable' | 'pending';
+    /**
+     * Certificate comparison; 'unavailable' = this browser has no certificate API and the helper
+     * is off (Chrome); 'pending' = not yet; 'not-loaded' = the page did not load, so there was no
+     * certificate; 'helper-failed' = the native helper gave none (why: `helper`, `reason`).
+     */
+    cert: CertComparison | 'unavailable' | 'pending' | 'not-loaded' | 'helper-failed';
     /** Index into tlsa.records of the record that matched. */
     matchedRecord: number | null;
     reason: string | null;
@@ -88,6 +93,32 @@ export interface TabDetails {
   generator?: TlsaSuggestion | null;
   /** The browser was asked for the certificate and could not give it (Firefox getSecurityInfo failed). */
   certificateError?: string | null;
+  /** Where the compared certificate came from: the browser's connection (Firefox) or the native helper's own (Chrome). */
+  certificateSource?: 'browser' | 'helper' | null;
+  /** The address the helper connected to (one of the validated ones). */
+  certificateAddress?: string | null;
+  /** Chrome: the native helper for this navigation; null where it does not apply. */
+  helper?: HelperProgress | null;
+  /** Why the page did not load (webRequest.onErrorOccurred), when it did not. */
+  loadError?: string | null;
+}
+
+/** Chrome: what the native helper did for one navigation (docs/chrome-certificates.md). */
+export interface HelperProgress {
+  /** off = no permission; waiting = for the browser's connection; asking = for its answer; failed = it gave no certificate. */
+  state: 'off' | 'waiting' | 'asking' | 'failed' | 'done';
+  /** A helper failure or refusal code (helper-missing, helper-timeout, address-not-validated, …). */
+  error: string | null;
+  message: string | null;
+}
+
+/** The options page's view of the native helper (Chrome). */
+export interface HelperStatusView {
+  /** false in Firefox, which shows extensions the certificate itself. */
+  applicable: boolean;
+  /** The optional nativeMessaging permission is granted ("Compare certificates with the helper" on). */
+  permission: boolean;
+  status: HelperStatus;
 }
 
 /** The popup's mail section: the MX hosts of the site's registered domain (RFC 7672). */
@@ -175,7 +206,8 @@ export type Request =
   | { type: 'proceedAnyway'; host: string }
   | { type: 'testResolver'; url: string; trustAnchor: TrustAnchorChoice }
   | { type: 'checkMail'; tabId: number }
-  | { type: 'generateTlsa'; host: string; port: number; pem: string };
+  | { type: 'generateTlsa'; host: string; port: number; pem: string }
+  | { type: 'helperStatus'; recheck?: boolean };
 
 /** Upper bound on a pasted PEM chain (a few certificates are a few kilobytes). */
 export const PEM_MAX_LENGTH = 65536;
@@ -188,6 +220,7 @@ export interface ResponseMap {
   testResolver: ResolverTestResult;
   checkMail: MailCheck;
   generateTlsa: GeneratorResult;
+  helperStatus: HelperStatusView;
 }
 
 export type ResponseFor<R extends Request> = ResponseMap[R['type']];
@@ -228,6 +261,7 @@ const REQUEST_CHECKS: { [K in Request['type']]: (v: Record<string, unknown>) => 
     Number.isInteger(v.port) &&
     typeof v.pem === 'string' &&
     v.pem.length <= PEM_MAX_LENGTH,
+  helperStatus: (v) => v.recheck === undefined || typeof v.recheck === 'boolean',
 };
 
 function isRequestType(t: unknown): t is Request['type'] {

@@ -23,7 +23,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { closeTab, configure, ext, openTab, showPopup, tabState, toolbar, waitFor, worldOptions } from '../../scripts/demo-browser';
+import { closeTab, configure, ext, openTab, showPopup, tabState, toolbar, waitFor, worldOptions } from './extension';
 import type { TabState } from '../../src/shared/messages';
 import { readWorld, type World } from '../world/world.mjs';
 import { POPUP_VIEWPORT, launchChromium, openExtensionPage, screenshot, type LaunchedBrowser } from './harness';
@@ -175,7 +175,7 @@ describe('chromium with the native helper', () => {
       const { final, seen, tabId } = await visit(s.url, timeout);
       expect(final.state).toBe('secure-not-compared');
       expect(seen.filter((x) => x === 'secure' || x === 'secure-tlsa-match')).toEqual([]);
-      expect(final.details?.helper?.error).toBe(error);
+      expect(final.details?.helper?.error, JSON.stringify({ seen, helper: final.details?.helper, dane: final.details?.dane, ip: final.details?.connection, load: final.details?.loadError })).toBe(error);
       expect(final.details?.dane.reason).toBeTruthy();
       await closeTab(page, tabId);
     } finally {
@@ -184,7 +184,7 @@ describe('chromium with the native helper', () => {
     // The failed port was dropped: the next visit starts the (real) helper again.
     const s = site('alg14-www');
     const { final, tabId } = await visit(s.url);
-    expect(final.state).toBe('secure-tlsa-match');
+    expect(final.state, JSON.stringify({ helper: final.details?.helper, dane: final.details?.dane, ip: final.details?.connection })).toBe('secure-tlsa-match');
     await closeTab(page, tabId);
   }, 60_000);
 
