@@ -97,9 +97,9 @@ export async function launchWithExtension(browser: BrowserName, world: World, he
   return launchChromium({ extensionDir: dist, world, headless: !headed, nativeHelper });
 }
 
-/** Signed TLSA records: the host for which the Chromium build asks the helper for the certificate. */
+/** Signed TLSA records and signed addresses: the hosts the Chromium build asks the helper about (src/background/helper.ts). */
 function signedTlsa(d: TabDetails): boolean {
-  return d.tlsa.enabled && d.tlsa.state === 'secure' && d.tlsa.result === 'data';
+  return d.tlsa.enabled && d.tlsa.state === 'secure' && d.tlsa.result === 'data' && d.address.state === 'secure';
 }
 
 /** Visits every catalogue case; the browser stays open (close `b` when done). */
@@ -172,7 +172,7 @@ async function visit(b: LaunchedBrowser, helper: Page, popup: Page, c: Catalogue
     const seen = ip === null ? (shouldLoad ? 'page did not load' : notLoadedWhy(c, o.browser)) : certificate ? `page (${ip}) + certificate${via}` : `page (${ip})`;
     if (shouldLoad && ip === null) problems.push('the page should have loaded but the extension saw no connection');
     if (shouldLoad && o.browser === 'firefox' && !certificate) problems.push('Firefox should have given the extension the certificate');
-    const helperNeeded = o.browser === 'chromium' && o.helper && c.tlsa.state === 'secure' && c.tlsa.result === 'data';
+    const helperNeeded = o.browser === 'chromium' && o.helper && c.tlsa.state === 'secure' && c.tlsa.result === 'data' && c.address.state === 'secure';
     if (shouldLoad && helperNeeded && !certificate) problems.push(`the helper should have compared the certificate (${d?.dane.reason ?? 'no reason given'})`);
     const expected = expectedDisplayState(c, { certificate, ip, siteIp: site?.ip ?? null });
     const shown = state && state.url === url && state.state !== 'checking' ? state.state : 'no verdict';

@@ -92,7 +92,7 @@ export function tlsFromHelper(r: ProbeResult): TlsInfo {
  * helper on, DNS facts with signed TLSA records and signed addresses (the helper connects only to
  * validated ones), HTTPS, and the address the browser connected to (onResponseStarted) — so that
  * both meet the same server where possible and a page that never loaded is not compared (a page
- * from the cache has no address: any validated one, once it has loaded). Once per
+ * from the cache has no address: any validated one, once its response started). Once per
  * navigation; the outcome is published (never a green state without a comparison).
  */
 export function askHelper(nav: Navigation): void {
@@ -100,8 +100,9 @@ export function askHelper(nav: Navigation): void {
   if (certApi || !check || nav.tls || nav.helperRunning || !nav.target.check || !nav.target.https) return;
   if (!needsCertificate(check) || check.result.address.state !== 'secure') return;
   const validated = check.result.address.records;
-  // The browser's own address; a page that loaded from the cache has none: any validated one.
-  const ip = nav.ip ?? (nav.pageLoaded && nav.loadError === null ? validated[0] : undefined);
+  // The browser's own address; a page that loaded from the cache has none: any validated one. A
+  // page that did not load (a certificate the browser refused, no server) is not compared.
+  const ip = nav.ip ?? (nav.responded && nav.loadError === null ? validated[0] : undefined);
   // Until the permission is known the comparison counts as pending (never "unavailable" too early).
   nav.helper ??= { state: 'waiting', error: null, message: null };
   let running: Promise<void> | null = null;

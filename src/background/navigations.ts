@@ -41,7 +41,7 @@ function newNavigation(tabId: number, url: string, target: Target, previous?: Na
     helper: null,
     helperRunning: null,
     loadError: null,
-    pageLoaded: false,
+    responded: false,
     blocked: false,
     subhosts: new Map(),
     startedAt: Date.now(),
@@ -185,7 +185,16 @@ export function onMainFrameRequest(details: { tabId: number; url: string; incogn
 
 /** webRequest.onResponseStarted, main_frame: the address the browser connected to (both browsers). */
 export function onMainFrameResponse(details: { tabId: number; url: string; ip?: string }): void {
-  if (!details.ip) return;
+  if (!details.ip) {
+    // A response from the cache has no address; it still is a page that loaded (the helper may compare).
+    void enqueue(details.tabId, () => {
+      const nav = navigations.get(details.tabId);
+      if (!nav || nav.url !== details.url || nav.responded) return;
+      nav.responded = true;
+      askHelper(nav);
+    });
+    return;
+  }
   lastAddress.set(details.tabId, { url: details.url, ip: details.ip });
   void enqueue(details.tabId, () => {
     const nav = navigations.get(details.tabId);
@@ -234,11 +243,6 @@ export function onTabUpdated(tabId: number, change: Tabs.OnUpdatedChangeInfoType
     // Browsers reset per-tab button state on navigation: paint it again.
     const nav = navigations.get(tabId);
     if (nav) void showState(stateOf(nav)).catch((e: unknown) => toolbarFailed(nav, e));
-    // A page served from the cache reports no address: once it has loaded, the helper may still compare.
-    if (nav && change.status === 'complete' && tab.url === nav.url) {
-      nav.pageLoaded = true;
-      askHelper(nav);
-    }
   }
 }
 

@@ -36,8 +36,8 @@ export interface Navigation {
   helperRunning: Promise<void> | null;
   /** Why the page did not load (webRequest.onErrorOccurred). */
   loadError: string | null;
-  /** The tab finished loading this navigation's page (tabs.onUpdated "complete"). */
-  pageLoaded: boolean;
+  /** A response arrived without an address (from the cache): the page loaded. */
+  responded: boolean;
   blocked: boolean;
   subhosts: Map<string, TabStateSub>;
   startedAt: number;
