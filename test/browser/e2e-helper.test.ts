@@ -117,12 +117,44 @@ describe('chromium with the native helper', () => {
     const popup = await b.browser.newPage();
     await popup.setViewport(POPUP_VIEWPORT);
     await showPopup(b, popup, tabId);
+    // Browsers cap popups at 600 px: the whole popup fits, the verdict and its reason without scrolling.
+    const layout = await popup.evaluate(() => ({
+      height: document.documentElement.scrollHeight,
+      title: document.getElementById('state-title')!.getBoundingClientRect().bottom,
+      why: document.getElementById('why')!.hidden ? 0 : document.getElementById('why')!.getBoundingClientRect().bottom,
+    }));
+    expect(layout.height).toBeLessThanOrEqual(600);
+    expect(Math.max(layout.title, layout.why)).toBeLessThanOrEqual(600);
     const source = await popup.$eval('#cert-source', (e) => (e as HTMLElement).innerText);
     expect(source).toContain(en.popupCertFromHelper!.replace('$ADDRESS$', s.ip));
     expect(source).toContain(en.popupCertSameAddress!);
     await screenshot(popup, `helper-${caseId}`);
     await popup.close();
     await closeTab(page, tabId);
+  });
+
+  test('the options page: the helper is on and ready; missing, it shows the install command', async () => {
+    const options = await openExtensionPage(b, 'src/options/index.html', { width: 800, height: 900 });
+    await options.waitForFunction('!document.getElementById("helper-section").hidden && document.getElementById("helper-status").className === "ok"', { timeout: 15_000 });
+    expect(await options.$eval('#helper-toggle', (e) => (e as HTMLInputElement).checked)).toBe(true);
+    expect(await options.$eval('#helper-status', (e) => e.textContent)).toBe(en.optionsHelperReady!.replace('$VERSION$', '0.1.0'));
+    fs.mkdirSync(path.join(REPO, 'test', 'artifacts', 'screenshots', 'chromium'), { recursive: true });
+    const section = await options.$('#helper-section');
+    await section!.screenshot({ path: path.join(REPO, 'test', 'artifacts', 'screenshots', 'chromium', 'options-helper-ready.png') });
+    const manifest = path.join(path.dirname(b.helperLauncher!), 'org.dnssec_tlsa_validator.helper.json');
+    const saved = fs.readFileSync(manifest);
+    fs.rmSync(manifest);
+    try {
+      await options.click('#helper-recheck');
+      await options.waitForFunction('document.getElementById("helper-status").className === "warn"', { timeout: 15_000 });
+      expect(await options.$eval('#helper-status', (e) => e.textContent)).toBe(en.optionsHelperMissing);
+      expect(await options.$eval('#helper-command', (e) => e.textContent)).toBe('npx dnssec-tlsa-helper install --browser chromium');
+      await section!.screenshot({ path: path.join(REPO, 'test', 'artifacts', 'screenshots', 'chromium', 'options-helper-missing.png') });
+    } finally {
+      fs.writeFileSync(manifest, saved);
+      await recheckHelper();
+      await options.close();
+    }
   });
 
   test('no TLSA records: secure, and the helper is not asked', async () => {
