@@ -57,13 +57,8 @@ function show(view: HelperStatusView | null, denied = false): void {
       showCommand('uninstall');
       return;
     case 'missing':
-      status.textContent = t('optionsHelperMissing');
-      status.className = 'warn';
-      byId('helper-command-label').textContent = '';
-      showCommand('install');
-      return;
     case 'outdated':
-      status.textContent = t('optionsHelperOutdated', [s.version]);
+      status.textContent = s.state === 'missing' ? t('optionsHelperMissing') : t('optionsHelperOutdated', [s.version]);
       status.className = 'warn';
       byId('helper-command-label').textContent = '';
       showCommand('install');
