@@ -10,7 +10,7 @@ import { Algorithm } from '../core/dnssec/algorithms';
 import type { ChainLink } from '../core/dnssec/result';
 import { DAY_MS } from '../core/expiry';
 import type { MailResult } from '../core/mail';
-import { chainSvg, standaloneSvg, type DiagramText } from '../shared/chain-svg';
+import { chainSvg, diagramTextFrom, standaloneSvg } from '../shared/chain-svg';
 import en from '../../public/_locales/en/messages.json';
 
 type Messages = Record<string, { message: string; placeholders?: Record<string, { content: string }> }>;
@@ -27,7 +27,6 @@ export function enMessage(key: string, subs: string[] = []): string {
 }
 
 const ALGORITHM_NAMES: Record<number, string> = Object.fromEntries(Object.entries(Algorithm).map(([name, n]) => [n, name.replace(/_/g, '-')]));
-const STATE_WORDS: Record<string, string> = { secure: 'wordSecure', insecure: 'wordInsecure', bogus: 'wordBogus', indeterminate: 'wordIndeterminate' };
 
 function utc(ms: number): string {
   return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
@@ -37,24 +36,13 @@ function inWords(ms: number): string {
   return ms < 2 * DAY_MS ? `in ${Math.max(0, Math.ceil(ms / 3_600_000))} hours` : `in ${Math.floor(ms / DAY_MS)} days`;
 }
 
-function diagramText(host: string, now: number): DiagramText {
-  return {
-    title: enMessage('diagramTitle', [host]),
-    stateWord: (s) => enMessage(STATE_WORDS[s] ?? 'wordIndeterminate'),
-    anchor: enMessage('popupAnchor'),
-    ksk: enMessage('popupKsk'),
-    zsk: enMessage('popupZsk'),
+function diagramText(host: string, now: number) {
+  return diagramTextFrom(enMessage, host, {
     algorithm: (n) => `${n} ${ALGORITHM_NAMES[n] ?? '?'}`,
-    signedUntil: (ms) => enMessage('diagramSignedUntil', [utc(ms)]),
-    expiresSoon: (ms) => enMessage('diagramExpiresSoon', [`${inWords(ms - now)} (${utc(ms)})`]),
-    noDs: enMessage('diagramNoDs'),
-    delegation: (tags) => enMessage('diagramDelegation', [tags.join(', ')]),
-    alias: enMessage('diagramAlias'),
-    data: enMessage('diagramData'),
-    failsHere: enMessage('diagramFailsHere'),
+    signedUntil: utc,
+    expiresSoon: (ms) => `${inWords(ms - now)} (${utc(ms)})`,
     reason: (_code, technical) => technical ?? enMessage('reasonResolver'),
-    answer: (result) => (result === 'data' ? '' : enMessage('diagramNoRecords')),
-  };
+  });
 }
 
 function zones(chain: readonly ChainLink[]) {

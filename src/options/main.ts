@@ -1,5 +1,6 @@
 import { defaultOptions, resolverUrl, validateOptions, type Options } from '../shared/options';
 import { loadOptions, onOptionsChanged, saveOptions } from '../shared/options-storage';
+import { SECURITY_STATE_WORDS } from '../shared/message-key';
 import { renderSuggestion } from '../ui/generator';
 import { applyI18n, t } from '../ui/i18n';
 import { send } from '../ui/send';
@@ -64,7 +65,6 @@ async function testResolver(): Promise<void> {
   }
 }
 
-const STATE_WORDS = { secure: 'wordSecure', insecure: 'wordInsecure', bogus: 'wordBogus', indeterminate: 'wordIndeterminate' } as const;
 
 /** The TLSA record generator: records for a pasted PEM chain, compared with the published ones. */
 async function generate(event: SubmitEvent): Promise<void> {
@@ -98,7 +98,7 @@ async function generate(event: SubmitEvent): Promise<void> {
     return;
   }
   status.textContent = r.lookup
-    ? t('toolLookup', [r.lookup.name, t(STATE_WORDS[r.lookup.state]), String(r.lookup.records.length)])
+    ? t('toolLookup', [r.lookup.name, t(SECURITY_STATE_WORDS[r.lookup.state]), String(r.lookup.records.length)])
     : t('toolLookupFailed', [r.lookupError ?? '']);
   const subject = document.createElement('p');
   subject.className = 'help';

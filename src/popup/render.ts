@@ -11,11 +11,11 @@ import { styleForVerdict } from '../shared/state-style';
 import { byId, h } from '../ui/dom';
 import { renderSuggestion } from '../ui/generator';
 import { t } from '../ui/i18n';
-import { chainSvg, svgToDom, type DiagramText } from '../shared/chain-svg';
+import { chainSvg, diagramTextFrom, svgToDom } from '../shared/chain-svg';
 import { formatDate, formatTime, relative } from './format';
 import { certSourceText, metaText, reasonFor } from './reasons';
 import { headlineDetailKey, sentenceKeys } from './sentences';
-import { ALGORITHMS, CT_WORDS, DIGESTS, PROBLEMS, REASONS, STATE_WORDS, TLS_STATES, TLS_WARNINGS } from './tables';
+import { ALGORITHMS, CT_WORDS, DIGESTS, PROBLEMS, REASONS, TLS_STATES, TLS_WARNINGS } from './tables';
 import { algorithm, stateWord, zoneName } from './words';
 
 function chainItem(link: ChainLinkView): HTMLLIElement {
@@ -42,24 +42,13 @@ function chainItem(link: ChainLinkView): HTMLLIElement {
   return li;
 }
 
-function diagramText(host: string): DiagramText {
-  return {
-    title: t('diagramTitle', [host]),
-    stateWord: (s) => t(STATE_WORDS[s] ?? 'wordIndeterminate'),
-    anchor: t('popupAnchor'),
-    ksk: t('popupKsk'),
-    zsk: t('popupZsk'),
+function diagramText(host: string) {
+  return diagramTextFrom((key, subs) => t(key, subs), host, {
     algorithm: (n) => `${n} ${ALGORITHMS[n] ?? '?'}`,
-    signedUntil: (ms) => t('diagramSignedUntil', [formatDate(ms)]),
-    expiresSoon: (ms) => t('diagramExpiresSoon', [relative(ms - Date.now())]),
-    noDs: t('diagramNoDs'),
-    delegation: (tags) => t('diagramDelegation', [tags.join(', ')]),
-    alias: t('diagramAlias'),
-    data: t('diagramData'),
-    failsHere: t('diagramFailsHere'),
+    signedUntil: formatDate,
+    expiresSoon: (ms) => relative(ms - Date.now()),
     reason: (code) => (code ? t(REASONS[code]) : t('reasonResolver')),
-    answer: (result) => (result === 'data' ? '' : t('diagramNoRecords')),
-  };
+  });
 }
 
 /** The model of the chain picture for a tab (pure; exported for the tests' sake). */

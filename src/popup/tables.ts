@@ -4,7 +4,7 @@
  */
 import type { ReasonCode } from '../core/dnssec/result';
 import type { MailDane, MailReasonCode, MailSummary } from '../core/mail';
-import type { MessageKey } from '../shared/message-key';
+import { SECURITY_STATE_WORDS, type MessageKey } from '../shared/message-key';
 import type { ProblemWhere } from '../shared/messages';
 import type { TlsFacts, TlsWarning } from '../shared/tls-facts';
 
@@ -20,13 +20,7 @@ export const ALGORITHMS: Record<number, string> = {
 };
 export const DIGESTS: Record<number, string> = { 1: 'SHA-1', 2: 'SHA-256', 4: 'SHA-384' };
 
-export const STATE_WORDS: Record<string, MessageKey> = {
-  secure: 'wordSecure',
-  insecure: 'wordInsecure',
-  bogus: 'wordBogus',
-  indeterminate: 'wordIndeterminate',
-  checking: 'wordChecking',
-};
+export const STATE_WORDS: Record<string, MessageKey> = { ...SECURITY_STATE_WORDS, checking: 'wordChecking' };
 
 /** The plain-words text of each validator reason (every code has one: the compiler checks). */
 export const REASONS: Record<ReasonCode, MessageKey> = {

@@ -7,6 +7,7 @@
  */
 import type { ChainDiagram, DiagramNameNode, DiagramNode, DiagramZoneNode } from '../core/chain-diagram';
 import type { AnswerClass, ReasonCode, SecurityState } from '../core/dnssec/result';
+import { SECURITY_STATE_WORDS, type MessageKey } from './message-key';
 
 export interface SvgNode {
   tag: string;
@@ -35,6 +36,40 @@ export interface DiagramText {
   reason(code: ReasonCode | null, technical: string | null): string;
   /** What a name has instead of records ("none (proven)"); '' for data. */
   answer(result: AnswerClass): string;
+}
+
+/**
+ * The picture's words from one message lookup — browser.i18n in the popup, the English locale
+ * in the CLI's `--svg` — so both draw the same sentences; only dates, algorithm names and the
+ * reason wording differ between them and come in as `fmt`.
+ */
+export function diagramTextFrom(
+  msg: (key: MessageKey, subs?: string[]) => string,
+  host: string,
+  fmt: {
+    algorithm(n: number): string;
+    signedUntil(ms: number): string;
+    expiresSoon(ms: number): string;
+    reason(code: ReasonCode | null, technical: string | null): string;
+  },
+): DiagramText {
+  return {
+    title: msg('diagramTitle', [host]),
+    stateWord: (s) => msg(SECURITY_STATE_WORDS[s] ?? 'wordIndeterminate'),
+    anchor: msg('popupAnchor'),
+    ksk: msg('popupKsk'),
+    zsk: msg('popupZsk'),
+    algorithm: fmt.algorithm,
+    signedUntil: (ms) => msg('diagramSignedUntil', [fmt.signedUntil(ms)]),
+    expiresSoon: (ms) => msg('diagramExpiresSoon', [fmt.expiresSoon(ms)]),
+    noDs: msg('diagramNoDs'),
+    delegation: (tags) => msg('diagramDelegation', [tags.join(', ')]),
+    alias: msg('diagramAlias'),
+    data: msg('diagramData'),
+    failsHere: msg('diagramFailsHere'),
+    reason: fmt.reason,
+    answer: (result) => (result === 'data' ? '' : msg('diagramNoRecords')),
+  };
 }
 
 export const SYMBOL: Record<SecurityState, string> = { secure: '✓', insecure: '○', bogus: '✗', indeterminate: '?' };
