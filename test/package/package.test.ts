@@ -232,8 +232,9 @@ describe('the unpacked Chrome archive in Chromium', () => {
       ([s]) => s.url === url && s.state !== 'checking' && s.details?.connection.ip != null,
       30_000,
     );
-    // Chromium gives extensions no certificate: the DNS verdict with the connected address.
+    // Chromium gives extensions no certificate and no native helper is installed here: the site's
+    // signed TLSA records were never compared, which is a state of its own (issue 13), never green.
     expect(state.state).toBe(expectedDisplayState(c, { certificate: false, ip: state.details!.connection.ip, siteIp: site.ip }));
-    expect(state.state).toBe('secure');
+    expect(state.state).toBe('secure-not-compared');
   }, 90_000);
 });
