@@ -52,7 +52,7 @@ export interface InstallOptions {
   extraCaCerts?: string;
   platform: Platform;
   home: string;
-  /** Absolute path of the node binary and of the helper's entry script (bin/dnssec-tlsa-helper.js). */
+  /** Absolute paths of the node binary and of the script it runs: the built bundle dist/cli/dnssec-tlsa-helper.mjs, or bin/dnssec-tlsa-helper.js (tsx) in a checkout. */
   node: string;
   entry: string;
 }

@@ -2,19 +2,12 @@
  * `dnssec-tlsa-helper`: the native-messaging host the Chrome build talks to (started by the
  * browser with the extension's origin as argument), and its install/uninstall commands.
  */
-import { readFileSync } from 'node:fs';
 import { endianness, homedir } from 'node:os';
-import path from 'node:path';
+import { packageVersion } from '../cli/quick';
 import { DEV_EXTENSION_ID, HELPER_HOST_NAME } from '../shared/helper-protocol';
 import { HelperHost } from './host';
 import { BROWSERS, install, uninstall, type BrowserKind, type InstallOptions, type Platform } from './install';
 import { makeProbe } from './probe';
-
-const ROOT = path.resolve(import.meta.dirname, '..', '..');
-
-export function helperVersion(): string {
-  return (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
-}
 
 const USAGE = `dnssec-tlsa-helper — native helper of the DNSSEC/TLSA Validator for Chrome, Chromium, Edge and Brave
 
@@ -30,13 +23,13 @@ development build's (${DEV_EXTENSION_ID}); give the store build's with --extensi
 The browser starts the helper itself (with the extension's origin as argument); it then reads
 requests on stdin and answers on stdout (Chrome's native-messaging framing).`;
 
-function parseInstallArgs(args: string[]): InstallOptions | string {
+function parseInstallArgs(args: string[], entry: string): InstallOptions | string {
   let browser: BrowserKind | null = null;
   const o: Omit<InstallOptions, 'browser'> = {
     platform: process.platform as Platform,
     home: homedir(),
     node: process.execPath,
-    entry: path.join(ROOT, 'bin', 'dnssec-tlsa-helper.js'),
+    entry,
     extensionIds: [],
   };
   for (let i = 0; i < args.length; i++) {
@@ -76,7 +69,7 @@ export function serve(): void {
       },
     },
     makeProbe(),
-    helperVersion(),
+    packageVersion(),
     order,
   );
   process.stdin.on('data', (chunk: Buffer) => host.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length)));
@@ -85,7 +78,11 @@ export function serve(): void {
   });
 }
 
-export function main(args: string[]): number {
+/**
+ * Runs one command; returns its exit code, or -1 in host mode (the process lives on). `entry`: the
+ * script the launcher written by `install` runs with this Node (src/helper/cli.ts).
+ */
+export function main(args: string[], entry: string): number {
   const [command, ...rest] = args;
   // Chrome starts a host with the caller's origin (and on Windows --parent-window=…).
   if (command === undefined || command.startsWith('chrome-extension://') || command === 'serve') {
@@ -93,7 +90,7 @@ export function main(args: string[]): number {
     return -1;
   }
   if (command === '--version') {
-    console.log(helperVersion());
+    console.log(packageVersion());
     return 0;
   }
   if (command === '--help' || command === '-h') {
@@ -106,7 +103,7 @@ export function main(args: string[]): number {
   }
   let opts: InstallOptions | string;
   try {
-    opts = parseInstallArgs(rest);
+    opts = parseInstallArgs(rest, entry);
   } catch (e) {
     opts = (e as Error).message;
   }

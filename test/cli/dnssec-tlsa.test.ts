@@ -1,11 +1,14 @@
 /**
  * The installed command (issue #19): `npm pack` → `npm install -g <tarball>` into a temporary
  * prefix (runtime dependencies only: no devDependencies, no tsx) → its `dnssec-tlsa` judges world
- * sites. Also --help/--version, --plugin exit codes, --days (issue #15 §4) and --svg.
+ * sites. Also --help/--version, --plugin exit codes, --days (issue #15 §4) and --svg; and the
+ * installed native helper `dnssec-tlsa-helper` (issue #13): Chrome's framing in and out, and the
+ * launcher its `install` writes.
  */
-import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
+import { accessSync, constants, existsSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync } from 'node:fs';
+import { endianness, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { readWorld } from '../world/world.mjs';
@@ -16,6 +19,7 @@ const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { name: string; 
 const tmp = mkdtempSync(join(tmpdir(), 'dnssec-tlsa-pkg-'));
 const prefix = join(tmp, 'prefix');
 const bin = join(prefix, 'bin', 'dnssec-tlsa');
+const helperBin = join(prefix, 'bin', 'dnssec-tlsa-helper');
 const installed = join(prefix, 'lib', 'node_modules', pkg.name);
 
 interface Run {
@@ -48,6 +52,8 @@ describe('the npm package', () => {
   test('installs only the bundle and the runtime dependencies', () => {
     expect(existsSync(bin)).toBe(true);
     expect(existsSync(join(installed, 'dist', 'cli', 'dnssec-tlsa.mjs'))).toBe(true);
+    expect(realpathSync(helperBin)).toBe(join(realpathSync(installed), 'dist', 'cli', 'dnssec-tlsa-helper.mjs'));
+    expect(existsSync(join(installed, 'bin'))).toBe(false);
     expect(existsSync(join(installed, 'src'))).toBe(false);
     for (const dev of Object.keys(pkg.devDependencies)) expect(existsSync(join(installed, 'node_modules', dev)), dev).toBe(false);
     expect(existsSync(join(installed, 'node_modules', 'tsx'))).toBe(false);
@@ -153,5 +159,91 @@ describe('--svg: the chain picture as a standalone file', () => {
     expect(new Resvg(xml).render().width).toBeGreaterThan(0); // strict XML parser: throws on malformed input
     for (const z of zones) expect(xml).toContain(`data-name="${z}"`);
     expect(xml).toContain(`<title>Chain of trust for ${host}</title>`);
+  });
+});
+
+/** One native-messaging frame as Chrome writes it: a 32-bit length in native byte order, then UTF-8 JSON. */
+function frame(value: unknown): Buffer {
+  const body = Buffer.from(JSON.stringify(value), 'utf8');
+  const head = Buffer.alloc(4);
+  if (endianness() === 'LE') head.writeUInt32LE(body.length);
+  else head.writeUInt32BE(body.length);
+  return Buffer.concat([head, body]);
+}
+
+interface HostRun {
+  replies: unknown[];
+  /** Bytes on stdout after the last whole frame (must be none). */
+  rest: number;
+  code: number | null;
+  stderr: string;
+}
+
+/**
+ * Starts a helper as Chrome does (the extension's origin as argument, an environment of its own),
+ * writes `requests` as frames, reads `expect` reply frames, then closes stdin (Chrome closing the
+ * port) and waits for the process to end.
+ */
+function host(command: string, requests: unknown[], expect: number, env: NodeJS.ProcessEnv = {}): Promise<HostRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, ['chrome-extension://himdefdfecncjifjkgdgbnhejiiioinl/'], { env, stdio: ['pipe', 'pipe', 'pipe'], timeout: 30_000 });
+    let out = Buffer.alloc(0);
+    let stderr = '';
+    const replies: unknown[] = [];
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout.on('data', (d: Buffer) => {
+      out = Buffer.concat([out, d]);
+      for (;;) {
+        if (out.length < 4) break;
+        const len = endianness() === 'LE' ? out.readUInt32LE(0) : out.readUInt32BE(0);
+        if (out.length < 4 + len) break;
+        replies.push(JSON.parse(out.subarray(4, 4 + len).toString('utf8')));
+        out = out.subarray(4 + len);
+      }
+      if (replies.length >= expect) child.stdin.end();
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ replies, rest: out.length, code, stderr }));
+    child.stdin.write(Buffer.concat(requests.map(frame)));
+  });
+}
+
+describe('the installed native helper (dnssec-tlsa-helper)', () => {
+  const hello = { id: 1, type: 'hello', protocol: 1 };
+  const helloReply = { id: 1, type: 'hello', protocol: 1, version: pkg.version };
+
+  test('answers the version handshake over Chrome framing, then ends when the port closes', async () => {
+    // Through npm's bin link, with PATH only (for `#!/usr/bin/env node`).
+    const r = await host(helperBin, [hello], 1, { PATH: process.env.PATH });
+    expect(r, r.stderr).toEqual({ replies: [helloReply], rest: 0, code: 0, stderr: '' });
+  });
+
+  test('install --browser chromium --user-data-dir: the manifest names a launcher that runs the bundle with Node', async () => {
+    const profile = join(tmp, 'profile');
+    const site = world.sites.find((x) => x.case === 'alg13-www')!;
+    const out = execFileSync(helperBin, ['install', '--browser', 'chromium', '--user-data-dir', profile, '--extra-ca-certs', world.ca], {
+      env: { PATH: process.env.PATH },
+      encoding: 'utf8',
+    });
+    const manifestPath = join(profile, 'NativeMessagingHosts', 'org.dnssec_tlsa_validator.helper.json');
+    expect(out).toContain(manifestPath);
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { name: string; path: string; type: string; allowed_origins: string[] };
+    expect(manifest).toMatchObject({ name: 'org.dnssec_tlsa_validator.helper', type: 'stdio', allowed_origins: ['chrome-extension://himdefdfecncjifjkgdgbnhejiiioinl/'] });
+    accessSync(manifest.path, constants.X_OK);
+    // The launcher runs the installed bundle itself: no tsx, nothing from a checkout.
+    const launcher = readFileSync(manifest.path, 'utf8');
+    expect(launcher).toContain(`'${process.execPath}' '${join(realpathSync(installed), 'dist', 'cli', 'dnssec-tlsa-helper.mjs')}'`);
+    expect(launcher).not.toMatch(/tsx|\.ts'|bin\/dnssec-tlsa-helper\.js/);
+    // Started as Chrome starts it (an empty environment here: the launcher needs none): the
+    // handshake, then a probe of a world site at its validated address, answered with the
+    // certificate that site serves, PKIX-valid through the world CA the launcher passes to Node.
+    const r = await host(manifest.path, [hello, { id: 2, type: 'probe', host: site.host, port: site.port, validated: [site.ip], address: site.ip }], 2);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.rest).toBe(0);
+    expect(r.replies[0]).toEqual(helloReply);
+    const probe = r.replies[1] as { id: number; ok: boolean; result: { address: string; port: number; chain: string[]; pkix: string } };
+    expect(probe).toMatchObject({ id: 2, type: 'probe', ok: true, result: { address: site.ip, port: site.port, pkix: 'valid' } });
+    const served = new X509Certificate(readFileSync(site.cert));
+    expect(new X509Certificate(Buffer.from(probe.result.chain[0], 'base64')).fingerprint256).toBe(served.fingerprint256);
   });
 });
