@@ -9,7 +9,9 @@ import { classifyLine, readLines, resumeEntry, type RawLine } from './batch-inpu
 import { BATCH_LIMITS } from './batch-limits';
 import { errorRow, LEVELS, rowOf, type BatchRow } from './batch-row';
 import { parseBatchCli, progressText, summaryText, type BatchStats } from './batch';
-import { compareRows, escapeHtml, jsonForScript, reportChunks } from './report-html';
+import { compareRows, escapeHtml, jsonForScript, pictureBase, reportChunks } from './report-html';
+import { svgFileName } from './svg-names';
+import { parseName } from '../core/wire/name';
 import type { CheckResult } from '../core/check';
 import type { MailResult } from '../core/mail';
 
@@ -244,7 +246,7 @@ describe('HTML report', () => {
     expect(html.match(/<script\b/g)).toHaveLength(2);
     expect(html.match(/<\/script>/g)).toHaveLength(2);
     const data = /<script type="application\/json" id="data">([\s\S]*?)<\/script>/.exec(html)![1];
-    expect(JSON.parse(data)).toEqual(rows.map((r) => [r.level, r.state, r.words, r.input, r.reason, r.kind, r.queries, r.elapsedMs]));
+    expect(JSON.parse(data)).toEqual(rows.map((r) => [r.level, r.state, r.words, r.input, r.reason, r.kind, r.queries, r.elapsedMs, null]));
     // The noscript table holds the same rows, escaped.
     expect(html).toContain(`<td class="name">${escapeHtml(hostile)}</td>`);
   });
@@ -258,6 +260,21 @@ describe('HTML report', () => {
     const tags = [...html.replace(/<script[\s\S]*?<\/script>/g, '<script>').matchAll(/<[a-z][^>]*>/gi)].map((m) => m[0]);
     expect(tags.filter((t) => /\s(src|href|action|srcset)\s*=/i.test(t))).toEqual([]);
     expect(html).not.toMatch(/url\(|@import/);
+  });
+
+  test('--svg <dir>: each row with a picture links it by a relative URL, in the data and the noscript table; rows without none', () => {
+    const withPics = rows.map((r) => (r.kind === 'error' ? r : { ...r, svg: svgFileName(parseName(r.input) ?? 'x.') }));
+    const page = [...reportChunks(withPics, { ...meta, pictures: pictureBase('/out/report.html', '/out/pics "#?/') })].join('');
+    const data = JSON.parse(/<script type="application\/json" id="data">([\s\S]*?)<\/script>/.exec(page)![1]) as unknown[][];
+    const links = data.map((d) => d[8]);
+    expect(links[2]).toBe('pics%20%22%23%3F/ok.test.svg');
+    expect(links[1]).toBeNull(); // the error row: no picture
+    expect(links[0]).toMatch(/^pics%20%22%23%3F\/[a-z0-9._-]+\.svg$/); // the hostile name, made a safe file name
+    expect(page).toContain('<td class="name"><a href="pics%20%22%23%3F/ok.test.svg" title="chain of trust picture (SVG)">ok.test</a></td>');
+    expect(page.match(/<a href=/g)).toHaveLength(2);
+    expect(page).not.toContain('<img');
+    expect(pictureBase('/out/report.html', '/out')).toBe('');
+    expect(pictureBase('/out/r/report.html', '/out/javascript:alert(1)')).toBe('..%2Fjavascript%3Aalert(1)/'.replace('%2F', '/'));
   });
 
   test('the whole page is well nested (every opened element closed in order)', () => {
