@@ -3,7 +3,7 @@
  * as a single check (checkOne in check.ts), so every flag of a check (`--mx`, `--type`, `--port`,
  * `--connect`, `--now`, anchors, …) means the same here.
  *
- *   check --batch <file|-> [--mx] [--jobs <n>] [--resume <jsonl>] [--report <file.html>] [check options]
+ *   check --batch <file|-> [--mx] [--jobs <n>] [--resume <jsonl>] [--report <file.html>] [--svg <dir>] [check options]
  *
  * - Input: one name per line; `#` starts a comment; blank lines are skipped. With `--mx` each line
  *   is a mail domain (here `--mx` takes no value).
@@ -369,7 +369,7 @@ export async function runBatch(argv: string[], io: CliIO & { errTTY?: boolean })
     extra.push(`report: ${opts.report}`);
   }
   if (opts.svgDir !== undefined) {
-    extra.push(`pictures: ${pictures.written} SVG file(s) in ${opts.svgDir}`);
+    extra.push(`pictures: ${pictures.written} written into ${opts.svgDir}`);
     if (pictures.failed) extra.push(`${pictures.failed} picture(s) could not be written (first: ${pictures.firstError})`);
   }
   io.err(summaryText(stats, performance.now() - stats.startedMs, extra));
