@@ -4,11 +4,14 @@
  * itself runs against the test world in test/cli/check-batch.test.ts.
  */
 import { createHash } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { classifyLine, readLines, resumeEntry, type RawLine } from './batch-input';
 import { BATCH_LIMITS } from './batch-limits';
 import { errorRow, LEVELS, rowOf, type BatchRow } from './batch-row';
-import { parseBatchCli, progressText, summaryText, type BatchStats } from './batch';
+import { parseBatchCli, progressText, runBatch, summaryText, type BatchStats } from './batch';
 import { compareRows, escapeHtml, jsonForScript, pictureBase, reportChunks } from './report-html';
 import { svgFileName } from './svg-names';
 import { parseName } from '../core/wire/name';
@@ -95,6 +98,26 @@ describe('parseBatchCli', () => {
     expect(h).toMatchObject({ file: '-', jobs: BATCH_LIMITS.defaultJobs });
     expect(h.check).toMatchObject({ port: 25, connect: true });
     expect(h.check.mx).toBeUndefined();
+  });
+
+  test('--svg names the pictures\' directory in a batch (not a file of the single check)', () => {
+    const o = parseBatchCli(['--batch', 'list.txt', '--svg', 'pics', '--report', 'r.html']);
+    expect(o.svgDir).toBe('pics');
+    expect(o.check.svg).toBeUndefined();
+    expect(parseBatchCli(['--batch', 'list.txt']).svgDir).toBeUndefined();
+  });
+
+  test('--svg <dir> that cannot be a directory: exit 2 before any query', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'batch-svg-'));
+    const list = join(tmp, 'list.txt');
+    writeFileSync(list, 'www.example.test\n');
+    const err: string[] = [];
+    const out: string[] = [];
+    // The resolver is a closed port: were a query sent, the line would fail at the transport (exit 3), not 2.
+    const code = await runBatch(['--batch', list, '--svg', list, '--resolver', 'https://127.0.0.1:9/dns-query'], { out: (s) => out.push(s), err: (s) => err.push(s), errTTY: false });
+    expect(code).toBe(2);
+    expect(err.join('')).toMatch(/^check: cannot write pictures into .*list\.txt: E(EXIST|NOTDIR)/);
+    expect(out).toEqual([]);
   });
 
   test('--jobs above the per-resolver cap is capped (and said so by the caller)', () => {
