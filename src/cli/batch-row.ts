@@ -29,6 +29,8 @@ export interface BatchRow {
   reason: string;
   queries: number | null;
   elapsedMs: number | null;
+  /** `--svg <dir>`: the file name of the row's chain picture in that directory, once written. */
+  svg?: string;
 }
 
 const cut = (s: string) => (s.length > BATCH_LIMITS.maxReportReasonLength ? s.slice(0, BATCH_LIMITS.maxReportReasonLength - 1) + '…' : s);

@@ -4,12 +4,17 @@
  * itself runs against the test world in test/cli/check-batch.test.ts.
  */
 import { createHash } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { classifyLine, readLines, resumeEntry, type RawLine } from './batch-input';
 import { BATCH_LIMITS } from './batch-limits';
 import { errorRow, LEVELS, rowOf, type BatchRow } from './batch-row';
-import { parseBatchCli, progressText, summaryText, type BatchStats } from './batch';
-import { compareRows, escapeHtml, jsonForScript, reportChunks } from './report-html';
+import { parseBatchCli, progressText, runBatch, summaryText, type BatchStats } from './batch';
+import { compareRows, escapeHtml, jsonForScript, pictureBase, reportChunks } from './report-html';
+import { svgFileName } from './svg-names';
+import { parseName } from '../core/wire/name';
 import type { CheckResult } from '../core/check';
 import type { MailResult } from '../core/mail';
 
@@ -93,6 +98,26 @@ describe('parseBatchCli', () => {
     expect(h).toMatchObject({ file: '-', jobs: BATCH_LIMITS.defaultJobs });
     expect(h.check).toMatchObject({ port: 25, connect: true });
     expect(h.check.mx).toBeUndefined();
+  });
+
+  test('--svg names the pictures\' directory in a batch (not a file of the single check)', () => {
+    const o = parseBatchCli(['--batch', 'list.txt', '--svg', 'pics', '--report', 'r.html']);
+    expect(o.svgDir).toBe('pics');
+    expect(o.check.svg).toBeUndefined();
+    expect(parseBatchCli(['--batch', 'list.txt']).svgDir).toBeUndefined();
+  });
+
+  test('--svg <dir> that cannot be a directory: exit 2 before any query', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'batch-svg-'));
+    const list = join(tmp, 'list.txt');
+    writeFileSync(list, 'www.example.test\n');
+    const err: string[] = [];
+    const out: string[] = [];
+    // The resolver is a closed port: were a query sent, the line would fail at the transport (exit 3), not 2.
+    const code = await runBatch(['--batch', list, '--svg', list, '--resolver', 'https://127.0.0.1:9/dns-query'], { out: (s) => out.push(s), err: (s) => err.push(s), errTTY: false });
+    expect(code).toBe(2);
+    expect(err.join('')).toMatch(/^check: cannot write pictures into .*list\.txt: E(EXIST|NOTDIR)/);
+    expect(out).toEqual([]);
   });
 
   test('--jobs above the per-resolver cap is capped (and said so by the caller)', () => {
@@ -244,7 +269,7 @@ describe('HTML report', () => {
     expect(html.match(/<script\b/g)).toHaveLength(2);
     expect(html.match(/<\/script>/g)).toHaveLength(2);
     const data = /<script type="application\/json" id="data">([\s\S]*?)<\/script>/.exec(html)![1];
-    expect(JSON.parse(data)).toEqual(rows.map((r) => [r.level, r.state, r.words, r.input, r.reason, r.kind, r.queries, r.elapsedMs]));
+    expect(JSON.parse(data)).toEqual(rows.map((r) => [r.level, r.state, r.words, r.input, r.reason, r.kind, r.queries, r.elapsedMs, null]));
     // The noscript table holds the same rows, escaped.
     expect(html).toContain(`<td class="name">${escapeHtml(hostile)}</td>`);
   });
@@ -258,6 +283,21 @@ describe('HTML report', () => {
     const tags = [...html.replace(/<script[\s\S]*?<\/script>/g, '<script>').matchAll(/<[a-z][^>]*>/gi)].map((m) => m[0]);
     expect(tags.filter((t) => /\s(src|href|action|srcset)\s*=/i.test(t))).toEqual([]);
     expect(html).not.toMatch(/url\(|@import/);
+  });
+
+  test('--svg <dir>: each row with a picture links it by a relative URL, in the data and the noscript table; rows without none', () => {
+    const withPics = rows.map((r) => (r.kind === 'error' ? r : { ...r, svg: svgFileName(parseName(r.input) ?? 'x.') }));
+    const page = [...reportChunks(withPics, { ...meta, pictures: pictureBase('/out/report.html', '/out/pics "#?/') })].join('');
+    const data = JSON.parse(/<script type="application\/json" id="data">([\s\S]*?)<\/script>/.exec(page)![1]) as unknown[][];
+    const links = data.map((d) => d[8]);
+    expect(links[2]).toBe('pics%20%22%23%3F/ok.test.svg');
+    expect(links[1]).toBeNull(); // the error row: no picture
+    expect(links[0]).toMatch(/^pics%20%22%23%3F\/[a-z0-9._-]+\.svg$/); // the hostile name, made a safe file name
+    expect(page).toContain('<td class="name"><a href="pics%20%22%23%3F/ok.test.svg" title="chain of trust picture (SVG)">ok.test</a></td>');
+    expect(page.match(/<a href=/g)).toHaveLength(2);
+    expect(page).not.toContain('<img');
+    expect(pictureBase('/out/report.html', '/out')).toBe('');
+    expect(pictureBase('/out/r/report.html', '/out/javascript:alert(1)')).toBe('..%2Fjavascript%3Aalert(1)/'.replace('%2F', '/'));
   });
 
   test('the whole page is well nested (every opened element closed in order)', () => {

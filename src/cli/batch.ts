@@ -3,7 +3,7 @@
  * as a single check (checkOne in check.ts), so every flag of a check (`--mx`, `--type`, `--port`,
  * `--connect`, `--now`, anchors, …) means the same here.
  *
- *   check --batch <file|-> [--mx] [--jobs <n>] [--resume <jsonl>] [--report <file.html>] [check options]
+ *   check --batch <file|-> [--mx] [--jobs <n>] [--resume <jsonl>] [--report <file.html>] [--svg <dir>] [check options]
  *
  * - Input: one name per line; `#` starts a comment; blank lines are skipped. With `--mx` each line
  *   is a mail domain (here `--mx` takes no value).
@@ -17,23 +17,30 @@
  *   error are checked again; an incomplete last line (a run cut off) is ignored. Appending to the
  *   same file (`--resume out.jsonl >> out.jsonl`) is fine: an incomplete last line is closed first.
  * - `--report <file.html>`: a self-contained HTML page (report-html.ts), one row per name.
+ * - `--svg <dir>`: the chain-of-trust picture of each checked name (the very function of a single
+ *   `--svg <file>`, svg.ts oneSvg) as one file in <dir> (created if missing), written as the name's
+ *   result arrives; file names from svg-names.ts (hostile names cannot leave the directory). With
+ *   `--report` each row links its picture by a relative URL. A picture that cannot be written is
+ *   said on stderr, its row has no link, and the exit status is 2.
  * - Memory: input and output are streamed; only the report (when asked for) keeps a compact row
  *   per name, and the one validator's caches are bounded (BATCH_LIMITS.validatorCacheSize).
  * - Exit status: 0 when every line was handled (per-line errors included), 2 for bad arguments or
- *   an unreadable input, resume or report file, 3 when the resolver never answered (every line
+ *   an unreadable input, resume or report file or picture directory, or a picture not written, 3 when the resolver never answered (every line
  *   failed at the transport, or BATCH_LIMITS.maxConsecutiveResolverFailures lines in a row: the
  *   batch stops, and `--resume` continues it later).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { closeSync, createReadStream, fstatSync, openSync, statSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, createReadStream, fstatSync, mkdirSync, openSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
 import { open } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { BATCH_LIMITS } from './batch-limits';
 import { classifyLine, readLines, resumeEntry } from './batch-input';
 import { errorRow, LEVELS, rowOf, type BatchRow, type Level } from './batch-row';
-import { checkOne, CLI_OPTIONS, parseCli, parseTarget, USAGE, type CliIO, type CliOptions } from './check';
+import { checkOne, CLI_OPTIONS, parseCli, parseTarget, PLUGIN_DEFAULT_DAYS, USAGE, type CliIO, type CliOptions } from './check';
 import { BATCH_FLAGS } from './flags';
-import { compareRows, LEVEL_STYLE, reportChunks } from './report-html';
+import { compareRows, LEVEL_STYLE, pictureBase, reportChunks } from './report-html';
+import { svgFileName } from './svg-names';
 import { answered, cliValidator } from './resolver';
 import { typeToString } from '../core/wire/present';
 
@@ -46,6 +53,8 @@ export interface BatchOptions {
   jobsAsked?: number;
   resume?: string;
   report?: string;
+  /** `--svg <dir>`: in a batch, the directory of the pictures (one file per name). */
+  svgDir?: string;
 }
 
 /** A name that exists nowhere (RFC 6761 §6.4), only to let parseCli check the shared options. */
@@ -78,7 +87,9 @@ export function parseBatchCli(argv: string[]): BatchOptions {
       jobs = BATCH_LIMITS.maxJobsPerResolver;
     }
   }
-  return { check, file: values.batch, jobs, jobsAsked, resume: values.resume, report: values.report };
+  // `--svg` names a file for one check, the directory of every name's picture for a batch.
+  const { svg: svgDir, ...single } = check;
+  return { check: single, file: values.batch, jobs, jobsAsked, resume: values.resume, report: values.report, svgDir };
 }
 
 /** Per-line transport bookkeeping (AsyncLocalStorage: the one validator is shared by all lines in flight). */
@@ -206,6 +217,30 @@ export async function runBatch(argv: string[], io: CliIO & { errTTY?: boolean })
       return fail(`cannot write report ${opts.report}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
   }
+  if (opts.svgDir !== undefined) {
+    try {
+      mkdirSync(opts.svgDir, { recursive: true });
+      accessSync(opts.svgDir, constants.W_OK);
+    } catch (e) {
+      return fail(`cannot write pictures into ${opts.svgDir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  }
+  // The picture's code and the English words are loaded only for --svg (as for a single check).
+  const svg = opts.svgDir !== undefined ? await import('./svg') : null;
+  const pictures = { written: 0, failed: 0, firstError: '' };
+  /** Draws and writes one name's picture now (nothing of the chain is kept); its file name, or undefined. */
+  const picture = (host: string, res: Awaited<ReturnType<typeof checkOne>>): string | undefined => {
+    if (!svg || opts.svgDir === undefined) return undefined;
+    const file = svgFileName(host);
+    try {
+      writeFileSync(join(opts.svgDir, file), svg.oneSvg(res, opts.check.now ?? Date.now(), opts.check.days ?? PLUGIN_DEFAULT_DAYS));
+      pictures.written++;
+      return file;
+    } catch (e) {
+      if (pictures.failed++ === 0) pictures.firstError = `${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`;
+      return undefined;
+    }
+  };
   const tty = io.errTTY ?? process.stderr.isTTY === true;
   const total = tty ? await countLines(opts.file).catch(() => null) : null;
 
@@ -253,7 +288,10 @@ export async function runBatch(argv: string[], io: CliIO & { errTTY?: boolean })
         emitError(input, `resolver ${opts.check.resolver} unreachable: ${line.lastError}`);
       } else {
         consecutive = 0;
-        emit({ input, ...res.result, error: null }, rowOf(input, res));
+        const row = rowOf(input, res);
+        const file = picture(target.host, res);
+        if (file !== undefined && rows) row.svg = file;
+        emit({ input, ...res.result, error: null }, row);
       }
     } catch (e) {
       // checkOne gives verdicts, not exceptions; a programming error must still not end the batch.
@@ -316,6 +354,7 @@ export async function runBatch(argv: string[], io: CliIO & { errTTY?: boolean })
       what: opts.check.mx ? 'mail domains (--mx)' : opts.check.type !== undefined ? `validated ${typeToString(opts.check.type)} lookups (--type)` : `hosts, port ${opts.check.port}${opts.check.connect ? ', certificates compared (--connect)' : ''}`,
       elapsedSeconds: Math.round((performance.now() - stats.startedMs) / 100) / 10,
       resumed: stats.resumed,
+      pictures: opts.svgDir !== undefined ? pictureBase(opts.report!, opts.svgDir) : undefined,
     };
     let buf = '';
     for (const chunk of reportChunks(rows, meta)) {
@@ -329,8 +368,12 @@ export async function runBatch(argv: string[], io: CliIO & { errTTY?: boolean })
     closeSync(reportFd);
     extra.push(`report: ${opts.report}`);
   }
+  if (opts.svgDir !== undefined) {
+    extra.push(`pictures: ${pictures.written} written into ${opts.svgDir}`);
+    if (pictures.failed) extra.push(`${pictures.failed} picture(s) could not be written (first: ${pictures.firstError})`);
+  }
   io.err(summaryText(stats, performance.now() - stats.startedMs, extra));
-  if (readError) return 2;
+  if (readError || pictures.failed) return 2;
   const attempted = stats.names - stats.byLevel.error + stats.resolverFailures;
   if (stopped || (attempted > 0 && stats.resolverFailures === attempted)) return 3;
   return 0;

@@ -102,8 +102,7 @@ export async function main(argv: string[], io: CliIO = { out: (s) => process.std
     let svgOk = true;
     if (svg && opts.svg) {
       try {
-        const text = one.kind === 'mail' ? svg.mailSvg(one.result, clockNow, warnDays) : one.kind === 'lookup' ? svg.lookupSvg(one.result, clockNow, warnDays) : svg.hostSvg(one.result, clockNow, warnDays);
-        writeFileSync(opts.svg, text);
+        writeFileSync(opts.svg, svg.oneSvg(one, clockNow, warnDays));
       } catch (e) {
         io.err(`${prog}: cannot write ${opts.svg}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
         svgOk = false;

@@ -34,7 +34,7 @@ export const FLAGS = {
   starttls: { type: 'string', arg: 'smtp|submission|imap|pop3|xmpp-client|xmpp-server', help: 'connect with STARTTLS to each validated address and match the certificate (XMPP: the service domain\'s validated SRV records, RFC 7673)' },
   days: { type: 'string', arg: '<n>', help: 'also judge as if it were n days later (signature expirations on the chain, certificate dates where they matter) and name what expires first; --plugin warns at 7 by default' },
   plugin: { type: 'boolean', default: false, help: 'one monitoring-plugin status line (Nagios/Icinga/Zabbix) and its exit code 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN' },
-  svg: { type: 'string', arg: '<file>', help: 'also write the chain-of-trust picture as a standalone SVG file' },
+  svg: { type: 'string', arg: '<file>', help: 'also write the chain-of-trust picture as a standalone SVG file; with --batch it names a directory (created if missing): one picture per name, file names made safe from the names, linked from each row of --report' },
   help: { type: 'boolean', default: false, help: 'print this help and exit' },
   version: { type: 'boolean', default: false, help: 'print the version and exit' },
 } as const satisfies Record<string, Flag>;
@@ -59,7 +59,7 @@ export const MODES: Mode[] = [
   { usage: '<host> --connect [--port <n>]', what: 'also connect and match the server\'s certificate against the TLSA records (DANE)', example: 'www.example.com --connect' },
   { usage: '--type <TYPE> <name>', what: 'one validated lookup of any record type', example: '--type TXT example.com' },
   { usage: '--mx <domain>', what: 'the mail servers (MX) of a domain and their TLSA records', example: '--mx example.com' },
-  { usage: '--batch <file|-> [--mx] [--jobs <n>] [--resume <jsonl>] [--report <file.html>]', what: 'many names, one JSON object per line, a summary at the end', example: '--batch domains.txt --mx --report report.html' },
+  { usage: '--batch <file|-> [--mx] [--jobs <n>] [--resume <jsonl>] [--report <file.html>] [--svg <dir>]', what: 'many names, one JSON object per line, a summary at the end', example: '--batch domains.txt --mx --report report.html --svg pictures' },
   { usage: '<host> --days <n>', what: 'will the verdict still hold in n days? what expires first, and when', example: 'www.example.com --connect --days 30' },
   { usage: '<host> --plugin [--days <n>]', what: 'monitoring: one status line and exit code (works with --connect and --mx)', example: 'www.example.com --connect --plugin' },
   { usage: '<host> --svg <file>', what: 'write the chain-of-trust picture (as in the popup) to an SVG file', example: 'www.example.com --svg chain.svg' },

@@ -8,10 +8,12 @@
  *
  * One row per input line, failing ones first; states in colour, symbol and words; a text filter,
  * a filter by state, sorting by any column, and pages (a 170,000-line batch renders one page at a time).
- * A picture per row (the chain diagram of `check --svg`, issue #19) can later be a link in the
- * name cell: see `rowLink` — nothing is linked today.
+ * With `--svg <dir>` (issue #19) the name cell links the row's chain picture by a relative URL
+ * (`rowLink`): a link is a navigation the reader chooses, the page itself still loads nothing.
  */
 import { createHash } from 'node:crypto';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { BATCH_LIMITS } from './batch-limits';
 import { LEVELS, type BatchRow, type Level } from './batch-row';
 
@@ -53,11 +55,25 @@ export interface ReportMeta {
   elapsedSeconds: number;
   /** Inputs skipped because a resume file had them done (they are not in the report). */
   resumed: number;
+  /** `--svg <dir>`: URL of that directory relative to the report, ending in `/` (pictureBase). */
+  pictures?: string;
 }
 
-/** Seam for a per-row link (e.g. a chain picture, issue #19): none today. */
-export function rowLink(_row: BatchRow): string | null {
-  return null;
+/**
+ * The URL of the pictures' directory as seen from the report: relative (the two can be moved or
+ * sent together), every path segment percent-encoded (a directory named `javascript:x` or `a#b`
+ * stays a path); a file: URL only when no relative path exists (another Windows drive).
+ */
+export function pictureBase(reportFile: string, svgDir: string): string {
+  const dir = resolve(svgDir);
+  const rel = relative(dirname(resolve(reportFile)), dir);
+  if (isAbsolute(rel)) return pathToFileURL(dir).href.replace(/\/?$/, '/');
+  return rel === '' ? '' : rel.split(sep).map(encodeURIComponent).join('/') + '/';
+}
+
+/** The row's link: its chain picture (`--svg <dir>`), when one was written for it. */
+export function rowLink(row: BatchRow, meta: Pick<ReportMeta, 'pictures'>): string | null {
+  return row.svg !== undefined && meta.pictures !== undefined ? meta.pictures + encodeURIComponent(row.svg) : null;
 }
 
 const STYLE = `
@@ -124,7 +140,9 @@ function render(){
     b.textContent=s.symbol+" "+s.words;span.appendChild(b);
     span.appendChild(document.createElement("br"));span.appendChild(document.createTextNode(r[2]));
     st.appendChild(span);tr.appendChild(st);
-    tr.appendChild(td(r[3],"name"));
+    var nm=td(r[8]===null?r[3]:"","name");
+    if(r[8]!==null){var a=document.createElement("a");a.href=r[8];a.textContent=r[3];a.title="chain of trust picture (SVG)";nm.appendChild(a);}
+    tr.appendChild(nm);
     tr.appendChild(td(r[4],"reason"));
     tr.appendChild(td(r[6]===null?"":String(r[6]),"n"));
     tr.appendChild(td(r[7]===null?"":String(r[7]),"n"));
@@ -156,16 +174,18 @@ compute();
 
 const sha256 = (s: string) => `'sha256-${createHash('sha256').update(s, 'utf8').digest('base64')}'`;
 
-/** One row as the page's data array: [level, state, words, input, reason, kind, queries, ms]. */
-function dataRow(r: BatchRow): unknown[] {
-  return [r.level, r.state, r.words, r.input, r.reason, r.kind, r.queries, r.elapsedMs];
+/** One row as the page's data array: [level, state, words, input, reason, kind, queries, ms, link]. */
+function dataRow(r: BatchRow, meta: ReportMeta): unknown[] {
+  return [r.level, r.state, r.words, r.input, r.reason, r.kind, r.queries, r.elapsedMs, rowLink(r, meta)];
 }
 
-function staticRow(r: BatchRow): string {
+function staticRow(r: BatchRow, meta: ReportMeta): string {
   const s = LEVEL_STYLE[r.level];
+  const link = rowLink(r, meta);
+  const name = link === null ? escapeHtml(r.input) : `<a href="${escapeHtml(link)}" title="chain of trust picture (SVG)">${escapeHtml(r.input)}</a>`;
   return (
     `<tr><td><span class="st" style="--c:${s.colour}"><b>${s.symbol} ${escapeHtml(s.words)}</b><br>${escapeHtml(r.words)}</span></td>` +
-    `<td class="name">${escapeHtml(r.input)}</td><td class="reason">${escapeHtml(r.reason)}</td>` +
+    `<td class="name">${name}</td><td class="reason">${escapeHtml(r.reason)}</td>` +
     `<td class="n">${r.queries ?? ''}</td><td class="n">${r.elapsedMs ?? ''}</td></tr>\n`
   );
 }
@@ -196,8 +216,8 @@ export function* reportChunks(rows: readonly BatchRow[], meta: ReportMeta): Gene
   yield '<table><thead><tr><th data-k="level">state</th><th data-k="input">name</th><th data-k="reason">reason</th><th data-k="queries">queries</th><th data-k="ms">ms</th></tr></thead>\n<tbody id="rows"></tbody></table>\n<nav id="pager"></nav>\n</div>\n';
   yield `<noscript>\n<p>Sorting and filtering need JavaScript; the first ${Math.min(rows.length, BATCH_LIMITS.reportStaticRows)} rows, failing first:</p>\n`;
   yield '<table><thead><tr><th>state</th><th>name</th><th>reason</th><th>queries</th><th>ms</th></tr></thead>\n<tbody>\n';
-  for (let i = 0; i < rows.length && i < BATCH_LIMITS.reportStaticRows; i++) yield staticRow(rows[i]);
+  for (let i = 0; i < rows.length && i < BATCH_LIMITS.reportStaticRows; i++) yield staticRow(rows[i], meta);
   yield '</tbody></table>\n</noscript>\n<script type="application/json" id="data">[\n';
-  for (let i = 0; i < rows.length; i++) yield (i ? ',\n' : '') + jsonForScript(dataRow(rows[i]));
+  for (let i = 0; i < rows.length; i++) yield (i ? ',\n' : '') + jsonForScript(dataRow(rows[i], meta));
   yield `\n]</script>\n<script>${SCRIPT}</script>\n</body>\n</html>\n`;
 }

@@ -10,6 +10,7 @@ import { Algorithm } from '../core/dnssec/algorithms';
 import type { ChainLink } from '../core/dnssec/result';
 import { DAY_MS } from '../core/expiry';
 import type { MailResult } from '../core/mail';
+import type { OneResult } from './check';
 import { chainSvg, diagramTextFrom, standaloneSvg } from '../shared/chain-svg';
 import en from '../../public/_locales/en/messages.json';
 
@@ -77,4 +78,9 @@ export function lookupSvg(j: { name: string; type: string; state: ChainLink['sta
 /** For `--mx`: the MX RRset of the domain. */
 export function mailSvg(r: MailResult, now: number, warnDays: number): string {
   return chainSvgFile(r.domain, r.chain, [{ label: 'MX', name: r.domain, state: r.mx.state, result: r.mx.result, records: r.mx.records, reasonCode: r.mx.reasonCode, reason: r.mx.reason }], now, warnDays);
+}
+
+/** The picture of any one check (`check --svg <file>`, and each name of `check --batch … --svg <dir>`). */
+export function oneSvg(one: OneResult, now: number, warnDays: number): string {
+  return one.kind === 'mail' ? mailSvg(one.result, now, warnDays) : one.kind === 'lookup' ? lookupSvg(one.result, now, warnDays) : hostSvg(one.result, now, warnDays);
 }

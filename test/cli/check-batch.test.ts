@@ -3,12 +3,14 @@
  * Each line's object must carry the same keys and verdict as a single `check --json` of that name
  * (the same per-name function), plus `input` and `error`; bad lines and a dead resolver give
  * `error` per line; `--resume` skips what is done; the HTML report is opened in a real Chromium
- * (no network, hostile names inert, failing first, filter and sort work).
+ * (no network, hostile names inert, failing first, filter and sort work); `--svg <dir>` writes one
+ * picture per name, the same as a single `--svg`, and the report's rows link them.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import puppeteer from 'puppeteer';
 import { describe, expect, test } from 'vitest';
 import { BATCH_LIMITS } from '../../src/cli/batch-limits';
@@ -154,6 +156,63 @@ describe('check --batch', () => {
     expect(again.sort()).toEqual([cut, 'www.dane.example', ...(cut === 'bad..name' ? [] : ['bad..name'])].sort());
     for (const n of [...first, 'www.dane.example'].filter((n) => n !== 'bad..name')) {
       expect(parsed.filter((p) => p?.input === n && p.error === null), n).toHaveLength(1);
+    }
+  });
+
+  test('--svg <dir> with --report: one well-formed picture per name naming each zone of its chain, the same as a single --svg; the rows link them', async () => {
+    const pics = join(dir, 'pictures of #1'); // does not exist yet; a space and a # in the URL
+    const report = join(dir, 'pics-report.html');
+    const list = join(dir, 'pics.txt');
+    const now = new Date().toISOString();
+    writeFileSync(list, ['www.alg13.test', 'WWW.Alg13.TEST.', 'www.expired.test', 'nx.nsec3.test', 'bad..name', '../../escape.test', '\\.\\.\\047\\.\\.\\047escape.test', HOSTILE].join('\n') + '\n');
+    const r = await check(['--batch', list, '--svg', pics, '--report', report, '--now', now, '--resolver', resolver, ...anchor]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`pictures: 6 written into ${pics}`);
+    const out = jsonl(r.stdout).filter((o) => o.error === null) as (ReturnType<typeof jsonl>[number] & { chain: { zone: string }[] })[];
+    expect(out).toHaveLength(6);
+    // One file per name: the two spellings of www.alg13.test are one name; nothing outside the directory.
+    const files = readdirSync(pics).sort();
+    expect(files).toHaveLength(5);
+    for (const f of files) expect(f).toMatch(/^[a-z0-9._-]+\.svg$/);
+    expect(existsSync(join(dir, 'escape.test.svg')) || existsSync(join(dir, '..', 'escape.test.svg'))).toBe(false);
+    const { Resvg } = await import('@resvg/resvg-js');
+    for (const f of files) {
+      const xml = readFileSync(join(pics, f), 'utf8');
+      expect(new Resvg(xml).render().width, f).toBeGreaterThan(0); // strict XML parser: throws on malformed input
+    }
+    // The report links every checked row to its picture; each picture names each zone of its chain.
+    const html = readFileSync(report, 'utf8');
+    const data = JSON.parse(/<script type="application\/json" id="data">([\s\S]*?)<\/script>/.exec(html)![1]) as unknown[][];
+    const linkOf = new Map(data.map((d) => [d[3] as string, d[8] as string | null]));
+    expect(linkOf.get('bad..name')).toBeNull();
+    for (const o of out) {
+      const link = linkOf.get(o.input);
+      expect(link, o.input).toMatch(/^pictures%20of%20%231\/[a-z0-9._-]+\.svg$/);
+      const file = fileURLToPath(new URL(link!, pathToFileURL(report)));
+      expect(existsSync(file), file).toBe(true);
+      const xml = readFileSync(file, 'utf8');
+      expect(o.chain.length, o.input).toBeGreaterThan(0);
+      for (const z of o.chain) expect(xml, `${o.input} ${z.zone}`).toContain(`data-name="${z.zone}"`);
+    }
+    expect(html.match(/<a href="pictures%20of%20%231\/[a-z0-9._-]+\.svg"/g)).toHaveLength(6); // the noscript table too
+    // The very picture of a single check --svg of that name, at the same clock.
+    const single = join(dir, 'single.svg');
+    const one = await check(['www.expired.test', '--svg', single, '--now', now, '--resolver', resolver, ...anchor]);
+    expect(one.code, one.stderr).toBe(0);
+    expect(readFileSync(fileURLToPath(new URL(linkOf.get('www.expired.test')!, pathToFileURL(report))), 'utf8')).toBe(readFileSync(single, 'utf8'));
+    // In Chromium: the rendered rows carry the links, and opening the page loads nothing.
+    const browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--no-first-run', '--disable-background-networking', '--proxy-server=127.0.0.1:9'] });
+    try {
+      const page = await browser.newPage();
+      const requests: string[] = [];
+      page.on('request', (q) => requests.push(q.url()));
+      await page.goto(pathToFileURL(report).href, { waitUntil: 'load' });
+      const hrefs = await page.$$eval('#rows td.name a', (as) => as.map((a) => (a as HTMLAnchorElement).href));
+      expect(hrefs).toHaveLength(6);
+      for (const h of hrefs) expect(existsSync(fileURLToPath(h)), h).toBe(true);
+      expect(requests).toEqual([pathToFileURL(report).href]);
+    } finally {
+      await browser.close();
     }
   });
 
