@@ -155,10 +155,9 @@ export async function runPageLoadBench(
     for (const name of browsers) {
       const flavour = name === 'chromium' ? 'chrome' : 'firefox';
       const dist = path.join(REPO, 'dist', flavour);
-      if (!fs.existsSync(path.join(dist, 'manifest.json'))) {
-        log(`building dist/${flavour}`);
-        execFileSync('npm', ['run', '--silent', `build:${flavour}`], { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
-      }
+      // Always rebuild: a dist/ left from older sources would be measured instead of the code at hand.
+      log(`building dist/${flavour}`);
+      execFileSync('npm', ['run', '--silent', `build:${flavour}`], { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
       const launch = name === 'chromium' ? launchChromium : launchFirefox;
       // Signed .test sites with a TLSA record that the browser loads: the common good case.
       const sites = readCatalogue()
