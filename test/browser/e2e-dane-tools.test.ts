@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Options } from '../../src/shared/options';
 import { readWorld } from '../world/world.mjs';
 import { POPUP_VIEWPORT, launchChromium, launchFirefox, openExtensionPage, screenshot, type LaunchOptions, type LaunchedBrowser } from './harness';
-import { ext, tabState, waitFor, worldOptions as worldOptionsOf } from './extension';
+import { configure, ext, tabState, waitFor, worldOptions as worldOptionsOf } from './extension';
 
 const REPO = path.resolve(import.meta.dirname, '..', '..');
 
@@ -102,7 +102,7 @@ describe.each(BROWSERS)('%s: DANE tools', (name, launch, distName) => {
     ensureBuild();
     b = await launch({ extensionDir: path.join(REPO, 'dist', distName), world: readWorld() });
     helper = await openExtensionPage(b, 'src/options/index.html');
-    await ext(helper, 'await api.storage.local.set({ options: arg });', worldOptions());
+    await configure(helper, worldOptions());
   }, 90_000);
 
   afterAll(async () => {

@@ -39,8 +39,28 @@ export function ext<T>(page: Page, body: string, arg: unknown = null): Promise<T
   ) as Promise<T>;
 }
 
-export function configure(page: Page, options: Options): Promise<void> {
-  return ext(page, 'await api.storage.local.set({ options: arg });', options);
+/**
+ * Waits until the background has run its whole start-up script (its message listener answers;
+ * every listener, storage.onChanged among them, is registered in the same synchronous run). A
+ * storage change made while a just-started service worker is still evaluating its modules can
+ * reach it before its listeners exist (seen in Chromium e2e right after launch).
+ */
+export async function backgroundReady(page: Page, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const answer = await ext<string>(
+      page,
+      "try { await api.runtime.sendMessage({ type: 'getTabState', tabId: -1 }); return 'ok'; } catch (e) { return String(e && e.message || e); }",
+    );
+    if (!/Receiving end does not exist|Could not establish connection/i.test(answer)) return;
+    if (Date.now() > deadline) throw new Error(`background not ready: ${answer}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export async function configure(page: Page, options: Options): Promise<void> {
+  await backgroundReady(page);
+  await ext(page, 'await api.storage.local.set({ options: arg });', options);
 }
 
 export function storedOptions(page: Page): Promise<Options | undefined> {
