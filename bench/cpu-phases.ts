@@ -19,6 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import puppeteer from 'puppeteer';
 import { CHROMIUM_PATH } from '../test/browser/harness';
+import { nodeCryptoBackend } from '../src/cli/node-crypto';
 import { breakdown, CATEGORIES, replayVerdicts, type Category, type CpuProfile, type ReplayFixture, type VerdictTiming } from './cpu-verdicts';
 
 const REPO = path.resolve(import.meta.dirname, '..');
@@ -47,9 +48,9 @@ async function inNode(fx: ReplayFixture, runs: number): Promise<CpuRuntimeResult
   session.connect();
   await session.post('Profiler.enable');
   await session.post('Profiler.setSamplingInterval', { interval: 100 });
-  await replayVerdicts(fx, 5, () => performance.now()); // warm the JIT before profiling
+  await replayVerdicts(fx, 5, () => performance.now(), undefined, nodeCryptoBackend); // warm the JIT before profiling
   await session.post('Profiler.start');
-  const rows = await replayVerdicts(fx, runs, () => performance.now());
+  const rows = await replayVerdicts(fx, runs, () => performance.now(), undefined, nodeCryptoBackend);
   const { profile } = (await session.post('Profiler.stop')) as { profile: CpuProfile };
   session.disconnect();
   return {

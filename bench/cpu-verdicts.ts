@@ -3,6 +3,7 @@
  * code runs in Node (bench/cpu-phases.ts) and, bundled, in a Chromium page, with that runtime's
  * WebCrypto. The fixture (src/core/dnssec/fixtures/replay/world.json) is passed in.
  */
+import type { SignatureBackend } from '../src/core/dnssec/algorithms';
 import { validateHost } from '../src/core/check';
 import { parseTrustAnchors } from '../src/core/dnssec/anchors';
 import type { QueryResolver } from '../src/core/dnssec/fetcher';
@@ -29,7 +30,14 @@ export interface VerdictTiming {
 }
 
 /** Runs `runs` cold verdicts per case (after 10 warm-up verdicts) and times them. */
-export async function replayVerdicts(fx: ReplayFixture, runs: number, now: () => number, only?: string[]): Promise<VerdictTiming[]> {
+export async function replayVerdicts(
+  fx: ReplayFixture,
+  runs: number,
+  now: () => number,
+  only?: string[],
+  /** The platform's signature primitive (Node: node:crypto, as the CLI; browsers: WebCrypto, the default). */
+  signatures?: SignatureBackend,
+): Promise<VerdictTiming[]> {
   const parsed = parseTrustAnchors(fx.anchor);
   if (!parsed.ok) throw new Error('replay fixture anchor does not parse');
   const at = Date.parse(fx.recordedAt);
@@ -49,7 +57,7 @@ export async function replayVerdicts(fx: ReplayFixture, runs: number, now: () =>
   for (const c of fx.cases) {
     if (only && !only.includes(c.id)) continue;
     const host = parseName(c.host)!;
-    const once = () => validateHost(new Validator({ resolver, anchors: parsed.anchors, now: () => at }), host, c.port);
+    const once = () => validateHost(new Validator({ resolver, anchors: parsed.anchors, now: () => at, signatures }), host, c.port);
     for (let i = 0; i < 10; i++) await once();
     parseMs = 0;
     const t0 = now();
@@ -87,7 +95,7 @@ export function categorize(url: string, fn: string): Category {
   if (fn === '(garbage collector)') return 'gc';
   if (/wire\/(packet|rdata)\.ts|util\/encoding\.ts/.test(url)) return 'parsing';
   if (/wire\/name\.ts/.test(url)) return 'names';
-  if (/dnssec\/(algorithms|rrsig|canonical|keytag|verify-once|ds)\.ts|@noble|noble|internal\/crypto|crypto\//.test(url)) return 'verification';
+  if (/dnssec\/(algorithms|rrsig|canonical|keytag|verify-once|ds)\.ts|cli\/node-crypto\.ts|@noble|noble|internal\/crypto|crypto\//.test(url)) return 'verification';
   if (/src\/core\/|bench\/cpu-verdicts/.test(url)) return 'validator';
   // Native WebCrypto frames in Chromium have no URL; their time shows up as "other".
   return 'other';

@@ -7,7 +7,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { validateHost } from '../src/core/check';
+import type { SignatureBackend } from '../src/core/dnssec/algorithms';
 import { parseTrustAnchors } from '../src/core/dnssec/anchors';
+import { nodeCryptoBackend } from '../src/cli/node-crypto';
 import type { QueryResolver } from '../src/core/dnssec/fetcher';
 import { LIMITS } from '../src/core/dnssec/limits';
 import { Validator } from '../src/core/dnssec/validator';
@@ -26,7 +28,11 @@ export interface CpuRow {
   state: string;
 }
 
-export async function cpuPerVerdict(runs = 100): Promise<CpuRow[]> {
+/**
+ * `signatures`: the platform primitive, as the entry points choose it: node:crypto (the CLI,
+ * the default here) or WebCrypto (what the core uses when nothing is injected, as in browsers).
+ */
+export async function cpuPerVerdict(runs = 100, signatures: SignatureBackend = nodeCryptoBackend): Promise<CpuRow[]> {
   const fx = JSON.parse(readFileSync(new URL('../src/core/dnssec/fixtures/replay/world.json', import.meta.url), 'utf8'));
   const parsed = parseTrustAnchors(fx.anchor);
   if (!parsed.ok) throw new Error('replay fixture anchor does not parse');
@@ -43,7 +49,7 @@ export async function cpuPerVerdict(runs = 100): Promise<CpuRow[]> {
   const rows: CpuRow[] = [];
   for (const c of fx.cases as { id: string; host: string; port: number }[]) {
     const host = parseName(c.host)!;
-    const once = () => validateHost(new Validator({ resolver, anchors: parsed.anchors, now: () => now }), host, c.port);
+    const once = () => validateHost(new Validator({ resolver, anchors: parsed.anchors, now: () => now, signatures }), host, c.port);
     for (let i = 0; i < 10; i++) await once(); // warm JIT and the imported-key cache
     const c0 = process.cpuUsage();
     const t0 = performance.now();
@@ -65,6 +71,10 @@ export async function cpuPerVerdict(runs = 100): Promise<CpuRow[]> {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const rows = await cpuPerVerdict(Number(process.env.RUNS ?? 100));
+  const { webCryptoBackend } = await import('../src/core/dnssec/algorithms');
+  const backend = process.env.SIGNATURES === 'webcrypto' ? webCryptoBackend : nodeCryptoBackend;
+  const rows = await cpuPerVerdict(Number(process.env.RUNS ?? 100), backend);
+  const sorted = rows.map((r) => r.cpuMsPerVerdict).sort((a, b) => a - b);
+  console.log(`${backend.name}: median ${sorted[Math.floor(sorted.length / 2)]} ms CPU per verdict`);
   for (const r of rows) console.log(`${r.case.padEnd(28)} ${String(r.cpuMsPerVerdict).padStart(6)} ms CPU  ${String(r.wallMsPerVerdict).padStart(6)} ms wall  ${String(r.cryptoOps).padStart(3)} crypto ops  ${String(r.queries).padStart(3)} queries  ${r.state}`);
 }

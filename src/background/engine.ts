@@ -110,6 +110,7 @@ class PromiseCache<T> {
 interface Configured {
   key: string;
   validator: Validator | null;
+  primed?: boolean;
   anchorError: string | null;
   urls: string[];
   tlsa: boolean;
@@ -159,6 +160,19 @@ export class Engine {
     this.configured = { key, validator, anchorError, urls, tlsa: o.tlsa };
   }
 
+  /**
+   * Asks the resolver for the trust anchors' keys now (Validator.prime), once per configuration:
+   * the first navigation then finds them verified and the DoH connection open. Called by the
+   * options lifecycle once the user's options are known (never on defaults standing in for
+   * unreadable ones: nothing is sent then). At start-up (a Chrome worker restarts after 30 s
+   * idle) and when the resolver or anchors change.
+   */
+  prime(): void {
+    const c = this.configured;
+    if (!c?.validator || c.primed) return;
+    c.primed = true;
+    void c.validator.prime();
+  }
 
   /** The host's validated DNS facts, from the cache while its TTL lasts. Rejects when misconfigured. */
   check(host: string, port: number, opts: { fresh?: boolean } = {}): Promise<HostCheck> {

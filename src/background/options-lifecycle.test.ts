@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { defaultOptions, type Options } from '../shared/options';
+import type { FetchLike } from '../core/transport/doh';
 import { Engine } from './engine';
 import { OptionsLifecycle, type OptionsStorage } from './options-lifecycle';
 import { problemsWith, resolved } from './report';
@@ -69,5 +70,46 @@ describe('OptionsLifecycle: saved options that cannot be read', () => {
     s.listeners[0]!({ ...defaultOptions(), exclusions: ['other.example.org'] });
     expect(o.unreadable()).toBeNull();
     expect(o.targetOf('https://other.example.org/', false)).toMatchObject({ reason: 'excluded' });
+  });
+});
+
+describe('OptionsLifecycle: priming the trust anchor keys (Engine.prime)', () => {
+  vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+  afterEach(() => resolved('options-read'));
+
+  /** An engine whose DoH requests are recorded (and fail: no network here). */
+  function countingEngine(): { engine: Engine; urls: string[] } {
+    const urls: string[] = [];
+    const fetch: FetchLike = (url) => {
+      urls.push(String(url));
+      return Promise.reject(new TypeError('no network in this test'));
+    };
+    return { engine: new Engine({ fetch }), urls };
+  }
+  const settle = () => new Promise((r) => setTimeout(r, 20));
+
+  it('sends nothing while the saved options cannot be read (the defaults stand in for nothing)', async () => {
+    const { engine: e, urls } = countingEngine();
+    const o = new OptionsLifecycle(storage(userOptions), e);
+    await o.ready();
+    await settle();
+    expect(urls).toEqual([]);
+  });
+
+  it("asks the user's resolver once the options are read, and again only when they change", async () => {
+    const { engine: e, urls } = countingEngine();
+    const s = storage({ ...userOptions, resolver: { kind: 'custom', url: 'https://doh.example.net/dns-query' }, secondaryResolver: null });
+    s.broken = false;
+    const o = new OptionsLifecycle(s, e);
+    o.follow(() => undefined);
+    await o.ready();
+    await settle();
+    expect(urls.length).toBeGreaterThan(0);
+    expect(new Set(urls.map((u) => new URL(u).origin))).toEqual(new Set(['https://doh.example.net']));
+    const before = urls.length;
+    s.listeners[0]!({ ...userOptions, resolver: { kind: 'custom', url: 'https://other.example.net/dns-query' }, secondaryResolver: null });
+    await settle();
+    expect(urls.slice(before).length).toBeGreaterThan(0);
+    expect(new Set(urls.slice(before).map((u) => new URL(u).origin))).toEqual(new Set(['https://other.example.net']));
   });
 });

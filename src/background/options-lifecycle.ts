@@ -51,6 +51,7 @@ export class OptionsLifecycle {
           if (recovered) {
             // Read at last: every tab judged 'off' meanwhile is judged under the real options.
             this.engine.configure(o);
+            this.engine.prime();
             this.changed?.(o);
           }
         },
@@ -60,7 +61,10 @@ export class OptionsLifecycle {
           report('options-read', e);
         },
       )
-      .then(() => this.engine.configure(this.options))
+      .then(() => {
+        this.engine.configure(this.options);
+        if (this.readError === null) this.engine.prime();
+      })
       .finally(() => {
         this.readDone = true;
       });
@@ -116,6 +120,7 @@ export class OptionsLifecycle {
       this.readError = null;
       resolved('options-read');
       this.engine.configure(next);
+      this.engine.prime();
       listener(next);
     });
   }

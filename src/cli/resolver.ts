@@ -5,6 +5,7 @@
  * `observe` sees every DoH result: the CLI uses it to tell "the resolver never answered" (exit 3,
  * or a batch line's `error`) from a verdict.
  */
+import { nodeCryptoBackend } from './node-crypto';
 import type { TrustAnchor } from '../core/dnssec/anchors';
 import { Validator } from '../core/dnssec/validator';
 import { DohClient, type DohResult } from '../core/transport/doh';
@@ -65,6 +66,7 @@ export function cliValidator(
       negativeAnchors: s.negativeAnchors,
       now: now !== undefined ? () => now : undefined,
       cacheSize: tune.cacheSize,
+      signatures: nodeCryptoBackend,
     });
   return { validator: make(s.now), fetch, at: make };
 }

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { ed448 } from '@noble/curves/ed448.js';
-import { algorithmSupported, clearKeyCache, parseRsaKey, verify } from './algorithms';
+import { algorithmSupported, clearKeyCache, parseRsaKey, verify, webCryptoBackend } from './algorithms';
+import { nodeCryptoBackend } from '../../cli/node-crypto';
 import { signedData } from './canonical';
 import { b64, rrsig, RFC8080_PRIVATE, SIG_VECTORS } from './fixtures/vectors';
 import { concatBytes, fromBase64Url, toBase64 } from '../util/encoding';
@@ -43,128 +44,137 @@ describe('algorithmSupported (RFC 8624 §3.1)', () => {
   });
 });
 
-describe('published signature vectors', () => {
-  it.each(SIG_VECTORS.map((v) => [v.name, v] as const))('%s verifies', async (_n, v) => {
-    const sig = rrsig(v.sig.owner, v.sig);
-    const data = signedData(sig, v.rrset);
-    expect(await verify(v.key.algorithm, b64(v.key.key), data, sig.data.signature)).toBe('valid');
-    expect(await verify(v.key.algorithm, b64(v.key.key), flip(data), sig.data.signature)).toBe('invalid');
-    expect(await verify(v.key.algorithm, b64(v.key.key), data, flip(sig.data.signature, 5))).toBe('invalid');
-  });
+// The same rules and outcomes with either signature primitive: WebCrypto (browsers; Ed448 and
+// old browsers' Ed25519 through @noble/curves) and node:crypto (the Node entry points).
+describe.each([
+  ['webcrypto', webCryptoBackend],
+  ['node:crypto', nodeCryptoBackend],
+] as const)('%s', (_name, backend) => {
+  const check = (alg: number, key: Uint8Array, data: Uint8Array, sig: Uint8Array) => verify(alg, key, data, sig, backend);
 
-  it('RFC 8080 signatures re-derive from the published private keys (EdDSA is deterministic)', () => {
-    for (const v of SIG_VECTORS.filter((x) => x.key.algorithm >= 15)) {
-      const data = signedData(rrsig(v.sig.owner, v.sig), v.rrset);
-      const seed = b64(RFC8080_PRIVATE[v.key.keyTag]);
-      const curve = v.key.algorithm === 15 ? ed25519 : ed448;
-      expect(toBase64(curve.getPublicKey(seed))).toBe(v.key.key);
-      expect(toBase64(curve.sign(data, seed))).toBe(v.sig.signature);
-    }
-  });
+  describe('published signature vectors', () => {
+    it.each(SIG_VECTORS.map((v) => [v.name, v] as const))('%s verifies', async (_n, v) => {
+      const sig = rrsig(v.sig.owner, v.sig);
+      const data = signedData(sig, v.rrset);
+      expect(await check(v.key.algorithm, b64(v.key.key), data, sig.data.signature)).toBe('valid');
+      expect(await check(v.key.algorithm, b64(v.key.key), flip(data), sig.data.signature)).toBe('invalid');
+      expect(await check(v.key.algorithm, b64(v.key.key), data, flip(sig.data.signature, 5))).toBe('invalid');
+    });
 
-  it('the 512-bit RFC 5702 key is refused for RSASHA512 (RFC 5702 §2.2: 1024 bits minimum)', async () => {
-    const v = SIG_VECTORS[0];
-    const sig = rrsig(v.sig.owner, v.sig);
-    expect(await verify(10, b64(v.key.key), signedData(sig, v.rrset), sig.data.signature)).toBe('bad-key');
-  });
-});
-
-describe('sign-then-verify round trips with fresh keys', () => {
-  const data = enc.encode('RRSIG RDATA | RR(1) | RR(2) …');
-
-  it.each([
-    [5, 1024, 'SHA-1'],
-    [7, 1024, 'SHA-1'],
-    [8, 1024, 'SHA-256'],
-    [8, 2048, 'SHA-256'],
-    [10, 1024, 'SHA-512'],
-    [10, 2048, 'SHA-512'],
-  ] as const)('RSA algorithm %i, %i bits', async (alg, bits, hash) => {
-    const pair = await rsaPair(bits, hash);
-    const key = await rsaDnskey(pair.publicKey);
-    const sig = new Uint8Array(await crypto.subtle.sign('RSASSA-PKCS1-v1_5', pair.privateKey, data));
-    expect(await verify(alg, key, data, sig)).toBe('valid');
-    expect(await verify(alg, key, flip(data), sig)).toBe('invalid');
-    expect(await verify(alg, key, data, flip(sig))).toBe('invalid');
-    expect(await verify(alg, key, data, sig.subarray(1))).toBe('invalid');
-    // Truncated modulus: a different (even or too small) key → bad-key or invalid, never valid.
-    expect(['bad-key', 'invalid']).toContain(await verify(alg, key.subarray(0, key.length - 1), data, sig));
-    expect(await verify(alg, key.subarray(0, 4), data, sig)).toBe('bad-key');
-    // Wrong hash for the algorithm number.
-    const other = alg === 8 ? 10 : 8;
-    expect(await verify(other, key, data, sig)).toBe('invalid');
-  }, 60_000);
-
-  it('RSA with the 3-octet exponent length form (RFC 3110 §2)', async () => {
-    const pair = await rsaPair(1024, 'SHA-256');
-    const short = await rsaDnskey(pair.publicKey);
-    const e = short.subarray(1, 1 + short[0]);
-    const n = short.subarray(1 + short[0]);
-    const long = concatBytes(Uint8Array.of(0, 0, e.length), e, n);
-    const sig = new Uint8Array(await crypto.subtle.sign('RSASSA-PKCS1-v1_5', pair.privateKey, data));
-    expect(await verify(8, long, data, sig)).toBe('valid');
-  });
-
-  it('RSA key parsing limits', () => {
-    const n = new Uint8Array(128).fill(0xff); // 1024-bit odd modulus
-    expect(parseRsaKey(concatBytes(Uint8Array.of(3, 1, 0, 1), n), 1024)).not.toBeNull();
-    expect(parseRsaKey(concatBytes(Uint8Array.of(3, 1, 0, 1), n.subarray(64)), 1024)).toBeNull(); // 512 < 1024
-    expect(parseRsaKey(concatBytes(Uint8Array.of(3, 1, 0, 1), new Uint8Array(513).fill(0xff)), 512)).toBeNull(); // > 4096 bits
-    expect(parseRsaKey(concatBytes(Uint8Array.of(3, 1, 0, 2), n), 512)).toBeNull(); // even exponent
-    expect(parseRsaKey(concatBytes(Uint8Array.of(1, 1), n), 512)).toBeNull(); // e = 1
-    expect(parseRsaKey(concatBytes(Uint8Array.of(9), new Uint8Array(9).fill(1), n), 512)).toBeNull(); // 72-bit exponent
-    expect(parseRsaKey(Uint8Array.of(0), 512)).toBeNull();
-    expect(parseRsaKey(Uint8Array.of(0, 0, 0, 1), 512)).toBeNull();
-    expect(parseRsaKey(Uint8Array.of(3, 1, 0, 1), 512)).toBeNull(); // no modulus
-    expect(parseRsaKey(new Uint8Array(0), 512)).toBeNull();
-  });
-
-  it.each([
-    [13, 'P-256', 'SHA-256', 64],
-    [14, 'P-384', 'SHA-384', 96],
-  ] as const)('ECDSA algorithm %i (%s)', async (alg, curve, hash, keyLen) => {
-    const pair = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: curve }, true, ['sign', 'verify'])) as CryptoKeyPair;
-    const raw = new Uint8Array(await crypto.subtle.exportKey('raw', pair.publicKey));
-    const key = raw.subarray(1); // RFC 6605 §4: X | Y without the 0x04 prefix
-    expect(key.length).toBe(keyLen);
-    const sig = new Uint8Array(await crypto.subtle.sign({ name: 'ECDSA', hash }, pair.privateKey, data));
-    expect(await verify(alg, key, data, sig)).toBe('valid');
-    expect(await verify(alg, key, flip(data), sig)).toBe('invalid');
-    expect(await verify(alg, key, data, flip(sig))).toBe('invalid');
-    expect(await verify(alg, key, data, sig.subarray(1))).toBe('invalid');
-    expect(await verify(alg, key.subarray(1), data, sig)).toBe('bad-key'); // truncated
-    expect(await verify(alg, flip(key), data, sig)).toBe('bad-key'); // not on the curve
-    expect(await verify(alg === 13 ? 14 : 13, key, data, sig)).toBe('bad-key'); // wrong size for the other curve
-  });
-
-  it('Ed25519 (algorithm 15) via WebCrypto', async () => {
-    const pair = (await crypto.subtle.generateKey({ name: 'Ed25519' }, true, ['sign', 'verify'])) as CryptoKeyPair;
-    const key = new Uint8Array(await crypto.subtle.exportKey('raw', pair.publicKey));
-    const sig = new Uint8Array(await crypto.subtle.sign({ name: 'Ed25519' }, pair.privateKey, data));
-    expect(await verify(15, key, data, sig)).toBe('valid');
-    expect(await verify(15, key, flip(data), sig)).toBe('invalid');
-    expect(await verify(15, key, data, flip(sig))).toBe('invalid');
-    expect(await verify(15, key, data, sig.subarray(1))).toBe('invalid');
-    expect(await verify(15, key.subarray(1), data, sig)).toBe('bad-key');
-  });
-
-  it('Ed448 (algorithm 16) via @noble/curves', async () => {
-    const { secretKey, publicKey } = ed448.keygen();
-    const sig = ed448.sign(data, secretKey);
-    expect(await verify(16, publicKey, data, sig)).toBe('valid');
-    expect(await verify(16, publicKey, flip(data), sig)).toBe('invalid');
-    expect(await verify(16, publicKey, data, flip(sig))).toBe('invalid');
-    expect(await verify(16, publicKey, data, sig.subarray(1))).toBe('invalid');
-    expect(await verify(16, publicKey.subarray(1), data, sig)).toBe('bad-key');
-  });
-
-  it('never throws on garbage', async () => {
-    for (const alg of [5, 7, 8, 10, 13, 14, 15, 16]) {
-      for (const key of [new Uint8Array(0), Uint8Array.of(0), new Uint8Array(57).fill(0xff), new Uint8Array(600).fill(7)]) {
-        const out = await verify(alg, key, new Uint8Array(0), new Uint8Array(0));
-        expect(['bad-key', 'invalid']).toContain(out);
+    it('RFC 8080 signatures re-derive from the published private keys (EdDSA is deterministic)', () => {
+      for (const v of SIG_VECTORS.filter((x) => x.key.algorithm >= 15)) {
+        const data = signedData(rrsig(v.sig.owner, v.sig), v.rrset);
+        const seed = b64(RFC8080_PRIVATE[v.key.keyTag]);
+        const curve = v.key.algorithm === 15 ? ed25519 : ed448;
+        expect(toBase64(curve.getPublicKey(seed))).toBe(v.key.key);
+        expect(toBase64(curve.sign(data, seed))).toBe(v.sig.signature);
       }
-    }
+    });
+
+    it('the 512-bit RFC 5702 key is refused for RSASHA512 (RFC 5702 §2.2: 1024 bits minimum)', async () => {
+      const v = SIG_VECTORS[0];
+      const sig = rrsig(v.sig.owner, v.sig);
+      expect(await check(10, b64(v.key.key), signedData(sig, v.rrset), sig.data.signature)).toBe('bad-key');
+    });
+  });
+
+  describe('sign-then-verify round trips with fresh keys', () => {
+    const data = enc.encode('RRSIG RDATA | RR(1) | RR(2) …');
+
+    it.each([
+      [5, 1024, 'SHA-1'],
+      [7, 1024, 'SHA-1'],
+      [8, 1024, 'SHA-256'],
+      [8, 2048, 'SHA-256'],
+      [10, 1024, 'SHA-512'],
+      [10, 2048, 'SHA-512'],
+    ] as const)('RSA algorithm %i, %i bits', async (alg, bits, hash) => {
+      const pair = await rsaPair(bits, hash);
+      const key = await rsaDnskey(pair.publicKey);
+      const sig = new Uint8Array(await crypto.subtle.sign('RSASSA-PKCS1-v1_5', pair.privateKey, data));
+      expect(await check(alg, key, data, sig)).toBe('valid');
+      expect(await check(alg, key, flip(data), sig)).toBe('invalid');
+      expect(await check(alg, key, data, flip(sig))).toBe('invalid');
+      expect(await check(alg, key, data, sig.subarray(1))).toBe('invalid');
+      // Truncated modulus: a different (even or too small) key → bad-key or invalid, never valid.
+      expect(['bad-key', 'invalid']).toContain(await check(alg, key.subarray(0, key.length - 1), data, sig));
+      expect(await check(alg, key.subarray(0, 4), data, sig)).toBe('bad-key');
+      // Wrong hash for the algorithm number.
+      const other = alg === 8 ? 10 : 8;
+      expect(await check(other, key, data, sig)).toBe('invalid');
+    }, 60_000);
+
+    it('RSA with the 3-octet exponent length form (RFC 3110 §2)', async () => {
+      const pair = await rsaPair(1024, 'SHA-256');
+      const short = await rsaDnskey(pair.publicKey);
+      const e = short.subarray(1, 1 + short[0]);
+      const n = short.subarray(1 + short[0]);
+      const long = concatBytes(Uint8Array.of(0, 0, e.length), e, n);
+      const sig = new Uint8Array(await crypto.subtle.sign('RSASSA-PKCS1-v1_5', pair.privateKey, data));
+      expect(await check(8, long, data, sig)).toBe('valid');
+    });
+
+    it('RSA key parsing limits', () => {
+      const n = new Uint8Array(128).fill(0xff); // 1024-bit odd modulus
+      expect(parseRsaKey(concatBytes(Uint8Array.of(3, 1, 0, 1), n), 1024)).not.toBeNull();
+      expect(parseRsaKey(concatBytes(Uint8Array.of(3, 1, 0, 1), n.subarray(64)), 1024)).toBeNull(); // 512 < 1024
+      expect(parseRsaKey(concatBytes(Uint8Array.of(3, 1, 0, 1), new Uint8Array(513).fill(0xff)), 512)).toBeNull(); // > 4096 bits
+      expect(parseRsaKey(concatBytes(Uint8Array.of(3, 1, 0, 2), n), 512)).toBeNull(); // even exponent
+      expect(parseRsaKey(concatBytes(Uint8Array.of(1, 1), n), 512)).toBeNull(); // e = 1
+      expect(parseRsaKey(concatBytes(Uint8Array.of(9), new Uint8Array(9).fill(1), n), 512)).toBeNull(); // 72-bit exponent
+      expect(parseRsaKey(Uint8Array.of(0), 512)).toBeNull();
+      expect(parseRsaKey(Uint8Array.of(0, 0, 0, 1), 512)).toBeNull();
+      expect(parseRsaKey(Uint8Array.of(3, 1, 0, 1), 512)).toBeNull(); // no modulus
+      expect(parseRsaKey(new Uint8Array(0), 512)).toBeNull();
+    });
+
+    it.each([
+      [13, 'P-256', 'SHA-256', 64],
+      [14, 'P-384', 'SHA-384', 96],
+    ] as const)('ECDSA algorithm %i (%s)', async (alg, curve, hash, keyLen) => {
+      const pair = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: curve }, true, ['sign', 'verify'])) as CryptoKeyPair;
+      const raw = new Uint8Array(await crypto.subtle.exportKey('raw', pair.publicKey));
+      const key = raw.subarray(1); // RFC 6605 §4: X | Y without the 0x04 prefix
+      expect(key.length).toBe(keyLen);
+      const sig = new Uint8Array(await crypto.subtle.sign({ name: 'ECDSA', hash }, pair.privateKey, data));
+      expect(await check(alg, key, data, sig)).toBe('valid');
+      expect(await check(alg, key, flip(data), sig)).toBe('invalid');
+      expect(await check(alg, key, data, flip(sig))).toBe('invalid');
+      expect(await check(alg, key, data, sig.subarray(1))).toBe('invalid');
+      expect(await check(alg, key.subarray(1), data, sig)).toBe('bad-key'); // truncated
+      expect(await check(alg, flip(key), data, sig)).toBe('bad-key'); // not on the curve
+      expect(await check(alg === 13 ? 14 : 13, key, data, sig)).toBe('bad-key'); // wrong size for the other curve
+    });
+
+    it('Ed25519 (algorithm 15)', async () => {
+      const pair = (await crypto.subtle.generateKey({ name: 'Ed25519' }, true, ['sign', 'verify'])) as CryptoKeyPair;
+      const key = new Uint8Array(await crypto.subtle.exportKey('raw', pair.publicKey));
+      const sig = new Uint8Array(await crypto.subtle.sign({ name: 'Ed25519' }, pair.privateKey, data));
+      expect(await check(15, key, data, sig)).toBe('valid');
+      expect(await check(15, key, flip(data), sig)).toBe('invalid');
+      expect(await check(15, key, data, flip(sig))).toBe('invalid');
+      expect(await check(15, key, data, sig.subarray(1))).toBe('invalid');
+      expect(await check(15, key.subarray(1), data, sig)).toBe('bad-key');
+    });
+
+    it('Ed448 (algorithm 16)', async () => {
+      const { secretKey, publicKey } = ed448.keygen();
+      const sig = ed448.sign(data, secretKey);
+      expect(await check(16, publicKey, data, sig)).toBe('valid');
+      expect(await check(16, publicKey, flip(data), sig)).toBe('invalid');
+      expect(await check(16, publicKey, data, flip(sig))).toBe('invalid');
+      expect(await check(16, publicKey, data, sig.subarray(1))).toBe('invalid');
+      expect(await check(16, publicKey.subarray(1), data, sig)).toBe('bad-key');
+    });
+
+    it('never throws on garbage', async () => {
+      for (const alg of [5, 7, 8, 10, 13, 14, 15, 16]) {
+        for (const key of [new Uint8Array(0), Uint8Array.of(0), new Uint8Array(57).fill(0xff), new Uint8Array(600).fill(7)]) {
+          const out = await check(alg, key, new Uint8Array(0), new Uint8Array(0));
+          expect(['bad-key', 'invalid']).toContain(out);
+        }
+      }
+    });
   });
 });
 

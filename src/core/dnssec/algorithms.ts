@@ -31,8 +31,8 @@ export const Algorithm = {
   ED448: 16,
 } as const;
 
-type RsaSpec = { kind: 'rsa'; hash: string; minBits: number };
-type EcSpec = { kind: 'ecdsa'; curve: string; hash: string; size: number };
+type RsaSpec = { kind: 'rsa'; hash: 'SHA-1' | 'SHA-256' | 'SHA-512'; minBits: number };
+type EcSpec = { kind: 'ecdsa'; curve: 'P-256' | 'P-384'; hash: 'SHA-256' | 'SHA-384'; size: number };
 type EdSpec = { kind: 'eddsa'; curve: 'Ed25519' | 'Ed448'; keySize: number; sigSize: number };
 type Spec = RsaSpec | EcSpec | EdSpec;
 
@@ -61,16 +61,101 @@ export function algorithmSupported(alg: number): boolean {
   return alg in SPECS;
 }
 
+// --- signature backends ----------------------------------------------------------------------
+
+/**
+ * A public key that passed the DNSSEC rules above (layout and sizes of RFC 3110, 6605, 8080),
+ * in the parts a platform's crypto imports.
+ */
+export type PublicKeyParts =
+  | { kind: 'rsa'; hash: 'SHA-1' | 'SHA-256' | 'SHA-512'; n: Uint8Array; e: Uint8Array }
+  /** `point`: X | Y, each the curve size (RFC 6605 §4). */
+  | { kind: 'ecdsa'; curve: 'P-256' | 'P-384'; hash: 'SHA-256' | 'SHA-384'; point: Uint8Array }
+  | { kind: 'eddsa'; curve: 'Ed25519' | 'Ed448'; key: Uint8Array };
+
+/**
+ * The platform's signature primitive. The rules (which algorithms, key and signature layouts and
+ * sizes) stay in this module; a backend only imports keys those rules accepted and runs the
+ * verification. `importKey` throws (or rejects) when the platform refuses a key (a point not on
+ * the curve): the key is then 'bad-key'. Default: `webCryptoBackend` (browsers, and Node);
+ * Node entry points inject node:crypto (src/cli/node-crypto.ts: synchronous, no thread hop per
+ * operation, Ed448 in OpenSSL).
+ */
+export interface SignatureBackend {
+  readonly name: string;
+  importKey(parts: PublicKeyParts): unknown;
+  verify(key: unknown, parts: PublicKeyParts, signature: Uint8Array, data: Uint8Array): boolean | Promise<boolean>;
+}
+
+let subtleEd25519: boolean | undefined; // undefined: not probed yet
+
+function isNotSupported(err: unknown): boolean {
+  return (
+    typeof err === 'object' &&
+    err !== null &&
+    ((err as { name?: unknown }).name === 'NotSupportedError' || (err as { name?: unknown }).name === 'NotSupported')
+  );
+}
+
+/** WebCrypto (`crypto.subtle`), with @noble/curves where WebCrypto lacks the curve (Ed448 everywhere; Ed25519 in older browsers). */
+export const webCryptoBackend: SignatureBackend = {
+  name: 'webcrypto',
+  async importKey(parts: PublicKeyParts): Promise<{ subtle: CryptoKey } | { noble: Uint8Array }> {
+    switch (parts.kind) {
+      case 'rsa': {
+        // JWK (RFC 7518 §6.3.1): n and e as unsigned big-endian base64url without leading zeros.
+        const jwk: JsonWebKey = { kty: 'RSA', n: toBase64Url(parts.n), e: toBase64Url(parts.e), ext: true };
+        return { subtle: await crypto.subtle.importKey('jwk', jwk, { name: 'RSASSA-PKCS1-v1_5', hash: parts.hash }, false, ['verify']) };
+      }
+      case 'ecdsa': {
+        // SEC 1 §2.3.3 uncompressed point: 0x04 | X | Y. importKey rejects points not on the curve.
+        const raw = new Uint8Array(1 + parts.point.length);
+        raw[0] = 0x04;
+        raw.set(parts.point, 1);
+        return { subtle: await crypto.subtle.importKey('raw', raw, { name: 'ECDSA', namedCurve: parts.curve }, false, ['verify']) };
+      }
+      case 'eddsa': {
+        if (parts.curve === 'Ed25519' && subtleEd25519 !== false) {
+          try {
+            const key = await crypto.subtle.importKey('raw', buf(parts.key), { name: 'Ed25519' }, false, ['verify']);
+            subtleEd25519 = true;
+            return { subtle: key };
+          } catch (err) {
+            if (!isNotSupported(err)) throw err;
+            subtleEd25519 = false; // browser without WebCrypto Ed25519: @noble/curves below
+          }
+        }
+        const curve = parts.curve === 'Ed25519' ? ed25519 : ed448;
+        if (!curve.utils.isValidPublicKey(parts.key, false)) throw new Error(`${parts.curve} public key is not a valid point`);
+        return { noble: parts.key.slice() };
+      }
+    }
+  },
+  async verify(key: unknown, parts: PublicKeyParts, signature: Uint8Array, data: Uint8Array): Promise<boolean> {
+    const k = key as { subtle: CryptoKey } | { noble: Uint8Array };
+    if ('noble' in k) {
+      // RFC 8032 §5.1.7 / §5.2.7 verification (zip215 off: strict RFC 8032 encodings, as OpenSSL).
+      const curve = parts.kind === 'eddsa' && parts.curve === 'Ed25519' ? ed25519 : ed448;
+      return curve.verify(signature, data, k.noble, { zip215: false });
+    }
+    const algorithm =
+      parts.kind === 'rsa' ? { name: 'RSASSA-PKCS1-v1_5' } : parts.kind === 'ecdsa' ? { name: 'ECDSA', hash: parts.hash } : { name: parts.curve };
+    return crypto.subtle.verify(algorithm, k.subtle, buf(signature), buf(data));
+  },
+};
+
 // --- key cache -------------------------------------------------------------------------------
 
-/** A prepared public key: a WebCrypto key, raw bytes for @noble/curves, or a failure. */
-type Prepared = { kind: 'subtle'; key: CryptoKey } | { kind: 'noble'; key: Uint8Array } | { kind: 'bad' };
+/** A prepared public key: the backend's key, or a failure. */
+type Prepared = { kind: 'ok'; parts: PublicKeyParts; key: unknown } | { kind: 'bad' };
 
-/** Imported keys, most recently used last (Map iteration order). */
+/** Imported keys per backend, most recently used last (Map iteration order). */
 const KEY_CACHE_SIZE = 256;
-const keyCache = new Map<string, Promise<Prepared>>();
+const keyCaches = new WeakMap<SignatureBackend, Map<string, Promise<Prepared>>>();
 
-function cached(cacheKey: string, make: () => Promise<Prepared>): Promise<Prepared> {
+function cached(backend: SignatureBackend, cacheKey: string, make: () => Promise<Prepared>): Promise<Prepared> {
+  let keyCache = keyCaches.get(backend);
+  if (!keyCache) keyCaches.set(backend, (keyCache = new Map()));
   const hit = keyCache.get(cacheKey);
   if (hit) {
     keyCache.delete(cacheKey);
@@ -88,7 +173,7 @@ function cached(cacheKey: string, make: () => Promise<Prepared>): Promise<Prepar
 
 /** For tests: forget imported keys. */
 export function clearKeyCache(): void {
-  keyCache.clear();
+  keyCaches.delete(webCryptoBackend);
 }
 
 /** WebCrypto wants ArrayBuffer-backed views; copy when the view is over something else. */
@@ -131,53 +216,26 @@ export function parseRsaKey(publicKey: Uint8Array, minBits: number): { n: Uint8A
   return { n, e };
 }
 
-let subtleEd25519: boolean | undefined; // undefined: not probed yet
-
-function isNotSupported(err: unknown): boolean {
-  return (
-    typeof err === 'object' &&
-    err !== null &&
-    ((err as { name?: unknown }).name === 'NotSupportedError' || (err as { name?: unknown }).name === 'NotSupported')
-  );
-}
-
-async function prepare(spec: Spec, publicKey: Uint8Array): Promise<Prepared> {
+/** The key's parts under the DNSSEC rules of its algorithm, or null when they refuse it. */
+function partsOf(spec: Spec, publicKey: Uint8Array): PublicKeyParts | null {
   switch (spec.kind) {
     case 'rsa': {
       const parsed = parseRsaKey(publicKey, spec.minBits);
-      if (!parsed) return { kind: 'bad' };
-      // JWK (RFC 7518 §6.3.1): n and e as unsigned big-endian base64url without leading zeros.
-      const jwk: JsonWebKey = { kty: 'RSA', n: toBase64Url(parsed.n), e: toBase64Url(parsed.e), ext: true };
-      const key = await crypto.subtle.importKey('jwk', jwk, { name: 'RSASSA-PKCS1-v1_5', hash: spec.hash }, false, ['verify']);
-      return { kind: 'subtle', key };
+      return parsed && { kind: 'rsa', hash: spec.hash, ...parsed };
     }
-    case 'ecdsa': {
-      if (publicKey.length !== 2 * spec.size) return { kind: 'bad' }; // RFC 6605 §4
-      // SEC 1 §2.3.3 uncompressed point: 0x04 | X | Y. importKey rejects points not on the curve.
-      const raw = new Uint8Array(1 + publicKey.length);
-      raw[0] = 0x04;
-      raw.set(publicKey, 1);
-      const key = await crypto.subtle.importKey('raw', raw, { name: 'ECDSA', namedCurve: spec.curve }, false, ['verify']);
-      return { kind: 'subtle', key };
-    }
-    case 'eddsa': {
-      if (publicKey.length !== spec.keySize) return { kind: 'bad' }; // RFC 8080 §3
-      if (spec.curve === 'Ed25519' && subtleEd25519 !== false) {
-        try {
-          const key = await crypto.subtle.importKey('raw', buf(publicKey), { name: 'Ed25519' }, false, ['verify']);
-          subtleEd25519 = true;
-          return { kind: 'subtle', key };
-        } catch (err) {
-          if (!isNotSupported(err)) return { kind: 'bad' };
-          subtleEd25519 = false; // browser without WebCrypto Ed25519: @noble/curves below
-        }
-      }
-      // @noble/curves: Ed448 always (no browser has it in WebCrypto), Ed25519 as a fallback.
-      const curve = spec.curve === 'Ed25519' ? ed25519 : ed448;
-      if (!curve.utils.isValidPublicKey(publicKey, false)) return { kind: 'bad' };
-      return { kind: 'noble', key: publicKey.slice() };
-    }
+    case 'ecdsa':
+      if (publicKey.length !== 2 * spec.size) return null; // RFC 6605 §4
+      return { kind: 'ecdsa', curve: spec.curve, hash: spec.hash, point: publicKey.slice() };
+    case 'eddsa':
+      if (publicKey.length !== spec.keySize) return null; // RFC 8080 §3
+      return { kind: 'eddsa', curve: spec.curve, key: publicKey.slice() };
   }
+}
+
+async function prepare(backend: SignatureBackend, spec: Spec, publicKey: Uint8Array): Promise<Prepared> {
+  const parts = partsOf(spec, publicKey);
+  if (!parts) return { kind: 'bad' };
+  return { kind: 'ok', parts, key: await backend.importKey(parts) };
 }
 
 /**
@@ -186,38 +244,23 @@ async function prepare(spec: Spec, publicKey: Uint8Array): Promise<Prepared> {
  * (malformed, wrong size, not on the curve, RSA modulus outside the RFC sizes); 'invalid' when
  * the signature does not verify or is malformed; 'valid' otherwise. Never throws.
  */
-export async function verify(alg: number, publicKey: Uint8Array, data: Uint8Array, signature: Uint8Array): Promise<VerifyOutcome> {
+export async function verify(
+  alg: number,
+  publicKey: Uint8Array,
+  data: Uint8Array,
+  signature: Uint8Array,
+  backend: SignatureBackend = webCryptoBackend,
+): Promise<VerifyOutcome> {
   const spec = SPECS[alg];
   if (!spec) return 'unsupported';
   try {
-    const prepared = await cached(`${alg}:${toHex(publicKey)}`, () => prepare(spec, publicKey));
+    const prepared = await cached(backend, `${alg}:${toHex(publicKey)}`, () => prepare(backend, spec, publicKey));
     if (prepared.kind === 'bad') return 'bad-key';
-    switch (spec.kind) {
-      case 'rsa': {
-        if (prepared.kind !== 'subtle') return 'bad-key';
-        // RFC 3110 §3, RFC 5702 §3: EMSA-PKCS1-v1_5 signature, as long as the modulus.
-        const ok = await crypto.subtle.verify({ name: 'RSASSA-PKCS1-v1_5' }, prepared.key, buf(signature), buf(data));
-        return ok ? 'valid' : 'invalid';
-      }
-      case 'ecdsa': {
-        if (prepared.kind !== 'subtle') return 'bad-key';
-        // RFC 6605 §4: r | s, each exactly the curve size: WebCrypto's raw ECDSA signature format.
-        if (signature.length !== 2 * spec.size) return 'invalid';
-        const ok = await crypto.subtle.verify({ name: 'ECDSA', hash: spec.hash }, prepared.key, buf(signature), buf(data));
-        return ok ? 'valid' : 'invalid';
-      }
-      case 'eddsa': {
-        if (signature.length !== spec.sigSize) return 'invalid'; // RFC 8080 §4
-        if (prepared.kind === 'subtle') {
-          const ok = await crypto.subtle.verify({ name: spec.curve }, prepared.key, buf(signature), buf(data));
-          return ok ? 'valid' : 'invalid';
-        }
-        if (prepared.kind !== 'noble') return 'bad-key';
-        // RFC 8032 §5.1.7 / §5.2.7 verification (zip215 off: strict RFC 8032 encodings, as OpenSSL).
-        const curve = spec.curve === 'Ed25519' ? ed25519 : ed448;
-        return curve.verify(signature, data, prepared.key, { zip215: false }) ? 'valid' : 'invalid';
-      }
-    }
+    // RFC 6605 §4: r | s, each exactly the curve size (WebCrypto's raw ECDSA format); RFC 8080 §4:
+    // Ed25519 64 octets, Ed448 114. RSA (RFC 3110 §3, RFC 5702 §3): EMSA-PKCS1-v1_5, the backend checks the length.
+    if (spec.kind === 'ecdsa' && signature.length !== 2 * spec.size) return 'invalid';
+    if (spec.kind === 'eddsa' && signature.length !== spec.sigSize) return 'invalid';
+    return (await backend.verify(prepared.key, prepared.parts, signature, data)) ? 'valid' : 'invalid';
   } catch {
     return 'invalid';
   }

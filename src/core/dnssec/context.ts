@@ -1,3 +1,4 @@
+import type { SignatureBackend } from './algorithms';
 import type { Fetcher } from './fetcher';
 
 /**
@@ -11,6 +12,8 @@ export interface VerdictContext {
   now: number;
   budget: { cryptoOps: number; hashes: number };
   memo: Map<string, Promise<unknown>>;
+  /** The platform's signature primitive (ValidatorOptions.signatures; default WebCrypto). */
+  signatures?: SignatureBackend;
   /** Called with each CNAME target seen in a raw answer, before verification (prefetch hook). */
   onLink?: (target: import('../wire/types').Name) => void;
 }

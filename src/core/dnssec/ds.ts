@@ -2,6 +2,8 @@
  * DS records: digest computation and matching against DNSKEYs (RFC 4034 §5, RFC 4035 §5.2),
  * digest type selection (RFC 4509 §3, RFC 6840 §5.2 and §5.11).
  */
+import { sha1 } from '@noble/hashes/legacy.js';
+import { sha256, sha384 } from '@noble/hashes/sha2.js';
 import { bytesEqual, concatBytes } from '../util/encoding';
 import { nameToWire, namesEqual } from '../wire/name';
 import type { DNSKEYData, DSData, Name, RR } from '../wire/types';
@@ -24,10 +26,14 @@ export const DigestType = {
 const FLAG_ZONE = 0x0100; // bit 7
 const FLAG_REVOKE = 0x0080; // bit 8
 
-const HASH_OF: Record<number, string> = {
-  [DigestType.SHA1]: 'SHA-1',
-  [DigestType.SHA256]: 'SHA-256',
-  [DigestType.SHA384]: 'SHA-384',
+/**
+ * In JavaScript (@noble/hashes), synchronous: one short input per DS and key, where WebCrypto's
+ * asynchronous digest costs a thread hop and a promise each (bench/cpu.ts).
+ */
+const HASH_OF: Record<number, (data: Uint8Array) => Uint8Array> = {
+  [DigestType.SHA1]: sha1,
+  [DigestType.SHA256]: sha256,
+  [DigestType.SHA384]: sha384,
 };
 
 /** Digest lengths in octets; a DS whose digest has another length can never match. */
@@ -56,7 +62,7 @@ export async function computeDsDigest(owner: Name, dnskeyRdata: Uint8Array, dige
   const hash = HASH_OF[digestType];
   if (!hash) return null;
   const data = concatBytes(nameToWire(owner, true), dnskeyRdata);
-  return new Uint8Array(await crypto.subtle.digest(hash, data as Uint8Array<ArrayBuffer>));
+  return hash(data);
 }
 
 /**

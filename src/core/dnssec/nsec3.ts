@@ -9,6 +9,7 @@
  * charged to `budget.hashes` (LIMITS.maxNsec3HashesPerVerdict per verdict), and NSEC3 with more
  * than LIMITS.maxNsec3Iterations iterations are never hashed (RFC 9276 §3.2: insecure).
  */
+import { sha1 } from '@noble/hashes/legacy.js';
 import type { Name, NSEC3Data, RR } from '../wire/types';
 import { RRType } from '../wire/types';
 import { isSubdomain, labelCount, namesEqual, nameToLabels, nameToWire, truncateToLabels, wildcardOf } from '../wire/name';
@@ -44,14 +45,14 @@ export async function nsec3Hash(name: Name, salt: Uint8Array, iterations: number
   if (!Number.isInteger(iterations) || iterations < 0 || iterations > 0xffff) {
     throw new RangeError(`NSEC3 iterations out of range: ${iterations}`); // RFC 5155 §3.1.3: 16 bits
   }
-  let digest = new Uint8Array(await crypto.subtle.digest('SHA-1', join(nameToWire(name, true), salt)));
-  for (let i = 0; i < iterations; i++) {
-    digest = new Uint8Array(await crypto.subtle.digest('SHA-1', join(digest, salt)));
-  }
+  // SHA-1 in JavaScript (@noble/hashes): a few short inputs per verdict, where WebCrypto's
+  // asynchronous digest costs a thread hop and a promise each (bench/cpu.ts).
+  let digest = sha1(join(nameToWire(name, true), salt));
+  for (let i = 0; i < iterations; i++) digest = sha1(join(digest, salt));
   return digest;
 }
 
-/** a || b in a fresh ArrayBuffer-backed array (what `crypto.subtle` accepts). */
+/** a || b in a fresh array. */
 function join(a: Uint8Array, b: Uint8Array): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(a.length + b.length);
   out.set(a, 0);

@@ -2,7 +2,7 @@
  * RRset signature verification (RFC 4035 §5.3), bounded against colliding key tags and
  * signature floods (KeyTrap, CVE-2023-50387) by the named limits.
  */
-import { algorithmSupported, verify } from './algorithms';
+import { algorithmSupported, verify, type SignatureBackend } from './algorithms';
 import { signedData, signedOwner } from './canonical';
 import { keyTag } from './keytag';
 import { LIMITS } from './limits';
@@ -15,6 +15,8 @@ export interface VerifyContext {
   now: number;
   /** Decremented by one per signature verification; starts at LIMITS.maxCryptoOpsPerVerdict. */
   budget: { cryptoOps: number };
+  /** The platform's signature primitive (default: WebCrypto). */
+  signatures?: SignatureBackend;
 }
 
 export type RRsetVerification =
@@ -233,7 +235,7 @@ export async function verifyRRset(
         });
       }
       ctx.budget.cryptoOps--;
-      const outcome = await verify(s.algorithm, k.data.publicKey, data, s.signature);
+      const outcome = await verify(s.algorithm, k.data.publicKey, data, s.signature, ctx.signatures);
       if (outcome === 'valid') {
         // RFC 4035 §5.3.3: TTL no greater than the RRset TTL, the RRSIG TTL, the Original TTL and
         // the time left until Expiration.

@@ -106,6 +106,30 @@ describe('caching and failures', () => {
     expect(asked).toBeLessThan(cold.ctx.fetcher.sent);
   });
 
+  test('prime() authenticates the root keys ahead: the first verdict asks neither them again, with the same outcome', async () => {
+    const resolver = replay();
+    const primed = validatorAt(recordedAt, resolver);
+    const keys = await primed.prime();
+    expect(keys.map((k) => [k.name, k.type, k.state])).toEqual([['.', 48, 'secure']]);
+    expect(resolver.asked).toEqual(['./48']);
+    expect(primed.cfg.caches.zones.get('anchor:.')?.state).toBe('secure');
+    const after = await validateHost(primed, 'www.alg13.test.', 443);
+    const cold = await validateHost(validatorAt(recordedAt), 'www.alg13.test.', 443);
+    expect([after.a.state, after.tlsa.state]).toEqual([cold.a.state, cold.tlsa.state]);
+    expect(after.a.records).toEqual(cold.a.records);
+    expect(resolver.asked.filter((k) => k === './48')).toHaveLength(1);
+    expect(after.ctx.fetcher.sent).toBe(cold.ctx.fetcher.sent - 1);
+  });
+
+  test('prime() under a lying resolver keeps nothing: the verdict after it is what a cold one says', async () => {
+    const dead: QueryResolver = { query: async () => ({ ok: false, error: { kind: 'network', message: 'connection refused', url: 'x' } }) };
+    const v = validatorAt(recordedAt, dead);
+    const [root] = await v.prime();
+    expect(root.state).toBe('indeterminate');
+    expect(v.cfg.caches.zones.get('anchor:.')).toBeUndefined();
+    expect(v.answers.get('./48')).toBeUndefined();
+  });
+
   test('names are normalised: no trailing dot and mixed case give the same verdict', async () => {
     const v = await validateHost(validatorAt(recordedAt), 'WWW.Alg13.Test', 443);
     expect([v.a.state, v.tlsa.state]).toEqual(['secure', 'secure']);

@@ -7,6 +7,7 @@
  * Order of work: classify the answer (positive, CNAME/DNAME link, NODATA, NXDOMAIN), then verify
  * each part per class. Fetching (Fetcher) is separate from verifying (chain.ts, rrsig.ts, denial.ts).
  */
+import type { SignatureBackend } from './algorithms';
 import { BUILTIN_ANCHORS, type TrustAnchor } from './anchors';
 import { TtlCache } from './cache';
 import { candidateSigners, chainQuestions, cutCandidates, signerZone, verifiedDenial, zoneFor, type ChainConfig, type SecureZone } from './chain';
@@ -31,6 +32,11 @@ export interface ValidatorOptions {
   now?: () => number;
   /** Entries kept in each verified-facts cache. */
   cacheSize?: number;
+  /**
+   * The platform's signature primitive: WebCrypto by default (browsers); Node entry points pass
+   * node:crypto (src/cli/node-crypto.ts). The DNSSEC rules are the same either way (algorithms.ts).
+   */
+  signatures?: SignatureBackend;
 }
 
 /** One link's verdict while following a CNAME/DNAME chain. */
@@ -64,10 +70,12 @@ export class Validator {
   readonly answers: TtlCache<LookupResult>;
   private readonly resolver: QueryResolver;
   private readonly clock: () => number;
+  private readonly signatures: SignatureBackend | undefined;
 
   constructor(opts: ValidatorOptions) {
     this.resolver = opts.resolver;
     this.clock = opts.now ?? (() => Date.now());
+    this.signatures = opts.signatures;
     const size = opts.cacheSize ?? 2048;
     this.cfg = {
       anchors: opts.anchors ?? BUILTIN_ANCHORS,
@@ -84,6 +92,7 @@ export class Validator {
       now: Math.floor(this.clock() / 1000),
       budget: { cryptoOps: LIMITS.maxCryptoOpsPerVerdict, hashes: LIMITS.maxNsec3HashesPerVerdict },
       memo: new Map(),
+      signatures: this.signatures,
     };
   }
 
@@ -110,6 +119,20 @@ export class Validator {
         ctx.onLink?.(target);
       }
     }
+  }
+
+  /**
+   * Authenticates the trust anchors' own DNSKEY RRsets (RFC 4035 §5: every chain of trust starts
+   * there) ahead of the first verdict, as a resolver primes its root: a cold lookup then needs
+   * one query and one verification less. Only the anchors' keys are asked (nothing about any name
+   * a user visits); the outcome goes to the caches as any lookup's would, and a failure is not kept
+   * (bogus and indeterminate results are not cached: the next verdict asks again). Resolves with
+   * the anchors' DNSKEY lookups; never rejects.
+   */
+  async prime(): Promise<LookupResult[]> {
+    const ctx = this.context();
+    const zones = [...new Set(this.cfg.anchors.map((a) => canonicalName(a.zone)))];
+    return Promise.all(zones.map((z) => this.lookup(z, RRType.DNSKEY, ctx)));
   }
 
   async lookup(nameIn: Name, type: number, ctx: VerdictContext = this.context()): Promise<LookupResult> {
