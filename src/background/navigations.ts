@@ -8,6 +8,7 @@ import type { Target } from '../shared/host-rules';
 import type { TabState } from '../shared/messages';
 import { isBlockPage, pageUrlOf } from './blocking';
 import { compareCertificate } from './certificates';
+import { needsCertificate } from './details';
 import { currentOptions, engine, optionsReady, targetOf } from './options-state';
 import { report } from './report';
 import { askHelper } from './helper';
@@ -82,6 +83,13 @@ function startCheck(nav: Navigation, fresh = false): void {
       nav.check = check;
       // Chrome: whether the helper will be asked is known before the first publish.
       if (!nav.tls) askHelper(nav);
+      if (nav.tls && needsCertificate(check)) {
+        // The certificate is here already (Firefox reads it with the response headers; the
+        // helper may have answered): the first settled state carries the comparison, instead of
+        // "not compared" painted for the few ms the comparison takes (compareCertificate publishes).
+        await compareCertificate(nav);
+        if (nav.cert) return;
+      }
       await publish(nav);
       if (nav.tls || nav.tlsError !== null) await compareCertificate(nav);
     },

@@ -6,7 +6,7 @@
 import browser from 'webextension-polyfill';
 import type { Target } from '../shared/host-rules';
 import type { Broadcast, HelperProgress, Problem, TabState } from '../shared/messages';
-import { buildDetails, type CertOutcome, type TlsInfo } from './details';
+import { buildDetails, needsCertificate, type CertOutcome, type TlsInfo } from './details';
 import type { HostCheck } from './engine';
 import { currentOptions } from './options-state';
 import { problemsWith, report } from './report';
@@ -78,6 +78,11 @@ export function stateOf(nav: Navigation): TabState {
     return { ...base, host: nav.target.host, state: 'indeterminate', checkedAt: Date.now(), error: nav.error, details: null, others };
   }
   if (!nav.check) return { ...base, host: nav.target.host, state: 'checking', checkedAt: null, details: null, others };
+  // Firefox: the certificate is here and its comparison (a few ms of local work) is running:
+  // still checking, never "not compared" painted for those ms before the outcome.
+  if (certApi && nav.tls && !nav.cert && nav.certRunning && needsCertificate(nav.check)) {
+    return { ...base, host: nav.target.host, state: 'checking', checkedAt: null, details: null, others };
+  }
   const { details, state } = buildDetails({
     check: nav.check,
     https: nav.target.https,

@@ -58,9 +58,27 @@ function isoOrEmpty(d: Date): string {
   return Number.isFinite(d.getTime()) ? d.toISOString() : '';
 }
 
+/**
+ * Parsed certificates by content, most recently used last: a site's chain comes back on every
+ * visit and every comparison (matcher, leaf summary, generator), and X.509 parsing costs
+ * milliseconds per certificate. Read-only results; at most CERT_CACHE_SIZE kept.
+ */
+const CERT_CACHE_SIZE = 64;
+const parsedCerts = new Map<string, Promise<ParsedCert | null>>();
+
 /** Parse one DER certificate; null when it is not a well-formed X.509 certificate. */
-export async function loadCertificate(der: Uint8Array): Promise<ParsedCert | null> {
-  if (!(der instanceof Uint8Array) || der.length === 0) return null;
+export function loadCertificate(der: Uint8Array): Promise<ParsedCert | null> {
+  if (!(der instanceof Uint8Array) || der.length === 0) return Promise.resolve(null);
+  const key = toHex(der);
+  let p = parsedCerts.get(key);
+  if (p) parsedCerts.delete(key);
+  else p = parseCertificateDer(der);
+  parsedCerts.set(key, p);
+  if (parsedCerts.size > CERT_CACHE_SIZE) parsedCerts.delete(parsedCerts.keys().next().value as string);
+  return p;
+}
+
+async function parseCertificateDer(der: Uint8Array): Promise<ParsedCert | null> {
   // PEM/hex/base64 text is also accepted by the library; we only want DER: a SEQUENCE (0x30).
   if (der[0] !== 0x30) return null;
   const bytes = copyBytes(der);
