@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { toHex } from '../util/encoding';
-import { parseCertificate } from './cert';
+import { loadCertificate, parseCertificate } from './cert';
 import { generateTlsa, TlsaGenerateError, tlsaToString } from './match';
 
 const DIR = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
@@ -102,5 +102,34 @@ describe('parseCertificate', () => {
     ];
     for (const c of cases) expect(await parseCertificate(c)).toBeNull();
     expect(await parseCertificate(null as unknown as Uint8Array)).toBeNull();
+  });
+});
+
+describe('parsed certificates are kept by content', () => {
+  it('the same DER (another copy) gives the same parse; another DER or a changed byte does not', async () => {
+    const a = der('leaf-ec');
+    const first = await loadCertificate(a);
+    const again = await loadCertificate(a.slice());
+    expect(first).not.toBeNull();
+    expect(again).toBe(first);
+    const other = await loadCertificate(der('leaf-rsa'));
+    expect(other).not.toBe(first);
+    expect(other?.info.spkiSha256).not.toBe(first?.info.spkiSha256);
+    const changed = a.slice();
+    changed[changed.length - 1] ^= 1; // in the signature: still parses, a different certificate
+    const c = await loadCertificate(changed);
+    expect(c).not.toBe(first);
+    expect(c?.info.certSha256).not.toBe(first?.info.certSha256);
+  });
+
+  it('a refused input is refused every time, and the cache stays bounded', async () => {
+    expect(await loadCertificate(Uint8Array.of(0x30, 0x03, 1, 2, 3))).toBeNull();
+    expect(await loadCertificate(Uint8Array.of(0x30, 0x03, 1, 2, 3))).toBeNull();
+    const first = await loadCertificate(der('root'));
+    // 64 other inputs push it out: parsed anew (an equal, not the same, object).
+    for (let i = 0; i < 64; i++) await loadCertificate(Uint8Array.of(0x30, 0x01, i));
+    const later = await loadCertificate(der('root'));
+    expect(later).not.toBe(first);
+    expect(later?.info.certSha256).toBe(first?.info.certSha256);
   });
 });
