@@ -39,7 +39,7 @@ const REPO = path.resolve(import.meta.dirname, '..');
 const RESULTS = path.join(REPO, 'bench', 'results');
 
 /** Background phases, ms after navigation start (bench-only timings, src/background/timings.ts). */
-export const PHASES = ['event', 'handler', 'validatorStart', 'firstQuery', 'firstAnswer', 'verdict', 'painted', 'broadcast', 'stored', 'headersIn', 'certRead', 'headersOut'] as const;
+export const PHASES = ['event', 'handler', 'validatorStart', 'firstQuery', 'firstAnswer', 'lastAnswer', 'verdict', 'painted', 'broadcast', 'stored', 'headersIn', 'certRead', 'headersOut'] as const;
 export type PhaseName = (typeof PHASES)[number];
 type Stats = { median: number; p90: number; min: number; max: number };
 
@@ -325,7 +325,7 @@ export function markdown(r: PageLoadResults): string {
     'repeat visit: the same site again; the extension answers from its verdict cache.',
     'verdict: when an extension page received the settled state the background broadcast.',
     'Phases: event = the browser\'s webRequest time stamp; handler = our listener ran; validatorStart; firstQuery = first DoH request sent; firstAnswer = first DoH',
-    'response (none on a cached verdict); verdict = the engine settled; painted = setIcon/badge/title done; broadcast = pages told;',
+    'response (none on a cached verdict); lastAnswer = the last DoH response before the verdict; verdict = the engine settled; painted = setIcon/badge/title done; broadcast = pages told;',
     'stored = session storage written. Firefox: headersIn/certRead/headersOut = the blocking onHeadersReceived listener called,',
     'getSecurityInfo answered, the response let go; "response held" = headersOut − headersIn.',
     '',

@@ -27,6 +27,7 @@ import { typeToString } from '../src/core/wire/present';
 import { RRType } from '../src/core/wire/types';
 import { readCatalogue, readWorld, startWorld, worldStatus } from '../test/world/world.mjs';
 import { cpuPerVerdict } from './cpu';
+import { nodeCryptoBackend } from '../src/cli/node-crypto';
 import { startDelayProxy, type DelayProxy } from './dns-delay-proxy';
 import { queriesMarkdown, queriesPerVerdict } from './queries';
 import { startup, startupMarkdown } from './startup';
@@ -153,7 +154,8 @@ class Net implements QueryResolver {
   }
 }
 const net = new Net();
-const newValidator = (cacheSize?: number) => new Validator({ resolver: net, anchors, cacheSize });
+// Signatures through node:crypto, as the `check` CLI (src/cli/resolver.ts).
+const newValidator = (cacheSize?: number) => new Validator({ resolver: net, anchors, cacheSize, signatures: nodeCryptoBackend });
 
 async function frontStats(): Promise<{ total: number; byDelay: Record<string, number> }> {
   const r = await fetch(world.front.stats, { method: 'GET', headers: {} });
@@ -558,7 +560,7 @@ async function worstCase() {
     const walls: number[] = [];
     let last: { hv: HostVerdict; ops: number; hashes: number } | null = null;
     for (let i = 0; i <= WORST_RUNS; i++) {
-      const v = new Validator({ resolver: new DohClient({ urls: [t.url], fetch, retries: 0 }), anchors });
+      const v = new Validator({ resolver: new DohClient({ urls: [t.url], fetch, retries: 0 }), anchors, signatures: nodeCryptoBackend });
       const ctx = v.context();
       gc();
       const cpu0 = process.cpuUsage();

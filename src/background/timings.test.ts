@@ -18,7 +18,11 @@ describe('bench-only phase timings', () => {
     mark(2, 'https://b.test/', 'validatorStart');
     mark(2, 'https://b.test/', 'verdict'); // a cached verdict: no DoH answer belongs to it
     markAnswer();
+    const firstAnswerAt = (await onTimingsMessage({ type: 'benchTimings' })).records.find((r) => r.tabId === 1)!.marks.lastAnswer;
+    await new Promise((r) => setTimeout(r, 2));
+    markAnswer();
     mark(1, 'https://a.test/', 'verdict');
+    markAnswer(); // after the verdict: not the last answer of this navigation
     const first = (await onTimingsMessage({ type: 'benchTimings' })).records.find((r) => r.tabId === 1)!;
     mark(1, 'https://a.test/', 'verdict'); // a second settle does not move the first one
     const { records } = await onTimingsMessage({ type: 'benchTimings' });
@@ -29,6 +33,11 @@ describe('bench-only phase timings', () => {
     expect(a.marks.firstAnswer).toBeGreaterThanOrEqual(a.marks.validatorStart!);
     expect(a.marks.verdict).toBeGreaterThanOrEqual(a.marks.firstAnswer!);
     expect(b.marks.firstAnswer).toBeUndefined();
+    expect(b.marks.lastAnswer).toBeUndefined();
+    // The last answer is the latest one before the verdict.
+    expect(firstAnswerAt).toBe(a.marks.firstAnswer);
+    expect(a.marks.lastAnswer).toBeGreaterThan(a.marks.firstAnswer!);
+    expect(a.marks.lastAnswer).toBeLessThanOrEqual(a.marks.verdict!);
     // A new navigation of the tab starts its record over.
     markNavigation(1, 'https://c.test/');
     const again = (await onTimingsMessage({ type: 'benchTimings' })).records.find((r) => r.tabId === 1)!;

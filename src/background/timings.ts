@@ -23,6 +23,8 @@ export type Phase =
   | 'firstQuery'
   /** The first DoH response after validatorStart (absent when the verdict came from the cache). */
   | 'firstAnswer'
+  /** The last DoH response before the verdict: what follows it is verification and our own work. */
+  | 'lastAnswer'
   /** The engine's promise settled. */
   | 'verdict'
   /** The settled state: toolbar painted (setIcon, badge, title resolved). */
@@ -52,6 +54,8 @@ const byTab = new Map<number, TabTimings>();
 const awaitingAnswer = new Set<number>();
 /** Tabs whose validator started and that sent no DoH request yet. */
 const awaitingQuery = new Set<number>();
+/** Tabs whose validator started and whose verdict is not known yet (every answer is their latest). */
+const collecting = new Set<number>();
 
 export const clock = (): number => performance.timeOrigin + performance.now();
 
@@ -67,6 +71,7 @@ export function markNavigation(tabId: number, url: string, eventAt?: number): vo
   byTab.set(tabId, { tabId, url, marks });
   awaitingAnswer.delete(tabId);
   awaitingQuery.delete(tabId);
+  collecting.delete(tabId);
 }
 
 /** Records `phase` for the tab's navigation to `url` (the first time only). */
@@ -82,10 +87,12 @@ export function mark(tabId: number, url: string, phase: Phase): void {
   if (phase === 'validatorStart') {
     awaitingAnswer.add(tabId);
     awaitingQuery.add(tabId);
+    collecting.add(tabId);
   }
   if (phase === 'verdict') {
     awaitingAnswer.delete(tabId);
     awaitingQuery.delete(tabId);
+    collecting.delete(tabId);
   }
 }
 
@@ -100,8 +107,12 @@ function markQuery(): void {
 
 /** A DoH response arrived (the engine's fetch): the first answer of every tab waiting for one. */
 export function markAnswer(): void {
-  if (!enabled || awaitingAnswer.size === 0) return;
+  if (!enabled || collecting.size === 0) return;
   const at = clock();
+  for (const tabId of collecting) {
+    const t = byTab.get(tabId);
+    if (t) t.marks.lastAnswer = at;
+  }
   for (const tabId of awaitingAnswer) {
     const t = byTab.get(tabId);
     if (t && t.marks.firstAnswer === undefined) t.marks.firstAnswer = at;
@@ -138,6 +149,7 @@ export function onTimingsMessage(m: TimingsMessage): Promise<TimingsReport> {
     byTab.clear();
     awaitingAnswer.clear();
     awaitingQuery.clear();
+    collecting.clear();
   } else if (m.enable === false) enabled = false;
   return Promise.resolve({ records: [...byTab.values()], queries });
 }
