@@ -133,6 +133,7 @@ async function visit(b: LaunchedBrowser, helper: Page | null, url: string): Prom
     const marks = records.find((r) => r.tabId === tabId && r.url === url)?.marks ?? {};
     const phases: Partial<Record<PhaseName, number>> = {};
     for (const p of PHASES) if (marks[p] !== undefined) phases[p] = marks[p]! - navStart;
+    if (process.env.PAGE_LOAD_RAW) fs.appendFileSync(process.env.PAGE_LOAD_RAW, `${JSON.stringify({ url, navStart, loadMs, verdictMs: at! - navStart, marks })}\n`);
     return { host: new URL(url).hostname, loadMs, verdictMs: at! - navStart, state: s.state, phases };
   } finally {
     await page.close();

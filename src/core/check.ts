@@ -124,6 +124,14 @@ export async function validateHost(validator: Validator, host: Name, port: numbe
       if (t) validator.prefetch(t, RRType.TLSA, hostCtx);
     },
   };
+  validator.prefetchAll(
+    [
+      { name: host, type: RRType.A },
+      { name: host, type: RRType.AAAA },
+      { name: original, type: RRType.TLSA },
+    ],
+    hostCtx,
+  );
   const [a, aaaa, tlsaOrig] = await Promise.all([
     validator.lookup(host, RRType.A, hostCtx),
     validator.lookup(host, RRType.AAAA, hostCtx),

@@ -68,6 +68,7 @@ function scripted(table: Record<string, LookupResult>): { validator: Validator; 
   const validator = {
     context: () => ({ fetcher: { sent: 1 }, now: 0, budget: { cryptoOps: 1e6, hashes: 1e6 }, memo: new Map() }),
     prefetch: () => undefined,
+    prefetchAll: () => undefined,
     lookup: async (name: string, type: number) => {
       const key = `${name.toLowerCase()}/${type}`;
       asked.push(key);

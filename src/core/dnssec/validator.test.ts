@@ -130,6 +130,23 @@ describe('caching and failures', () => {
     expect(v.answers.get('./48')).toBeUndefined();
   });
 
+  test('a host check asks A, AAAA and TLSA first, then the chain (anchor first, the speculative cut at the host last)', async () => {
+    const resolver = replay();
+    const v = await validateHost(validatorAt(recordedAt, resolver), 'www.alg13.test.', 443);
+    expect([v.a.state, v.tlsa.state]).toEqual(['secure', 'secure']);
+    expect(resolver.asked.slice(0, 4)).toEqual(['www.alg13.test./1', 'www.alg13.test./28', '_443._tcp.www.alg13.test./52', './48']);
+    const chain = resolver.asked.slice(4);
+    expect(chain.indexOf('test./43')).toBeLessThan(chain.indexOf('alg13.test./43'));
+    expect(chain.indexOf('alg13.test./48')).toBeLessThan(chain.indexOf('www.alg13.test./43'));
+    // Cached verified answers are not asked again; only what is missing goes out.
+    const validator = validatorAt(recordedAt, resolver);
+    await validator.lookup('www.alg13.test.', 1);
+    resolver.asked.length = 0;
+    await validateHost(validator, 'www.alg13.test.', 443);
+    expect(resolver.asked).not.toContain('www.alg13.test./1');
+    expect(resolver.asked[0]).toBe('www.alg13.test./28');
+  });
+
   test('names are normalised: no trailing dot and mixed case give the same verdict', async () => {
     const v = await validateHost(validatorAt(recordedAt), 'WWW.Alg13.Test', 443);
     expect([v.a.state, v.tlsa.state]).toEqual(['secure', 'secure']);

@@ -106,6 +106,20 @@ export class Validator {
   }
 
   /**
+   * Several questions of one verdict at once (validateHost: A, AAAA and TLSA): the questions
+   * themselves first, then the chain questions of all of them, anchor first, deepest (the most
+   * speculative) last. A browser worker's requests leave one after another while the browser loads
+   * a page (2–3 ms apart at the DoH front: bench/results/page-load.md), so the answers the verdict
+   * cannot do without go first. Questions whose verified answer is cached are not asked.
+   */
+  prefetchAll(questions: readonly { name: Name; type: number }[], ctx: VerdictContext): void {
+    const live = questions
+      .map((q) => ({ name: parseName(q.name), type: q.type }))
+      .filter((q): q is { name: Name; type: number } => q.name !== null && !this.answers.get(`${canonicalName(q.name)}/${q.type}`));
+    ctx.fetcher.prefetch([...live, ...live.flatMap((q) => chainQuestions(this.cfg, q.name))]);
+  }
+
+  /**
    * CNAME/DNAME targets seen in a raw (not yet verified) answer: start their chain queries now,
    * and tell the caller (validateHost prefetches the target's TLSA). Only speeds things up: what
    * is used later is verified as always.
