@@ -4,7 +4,7 @@
  * TLSA-mismatch navigations to the block page.
  */
 import browser, { type WebRequest } from 'webextension-polyfill';
-import { compareCertificate } from './certificates';
+import { compareCertificate, prepareCertificates } from './certificates';
 import type { TlsInfo } from './details';
 import { currentOptions, optionsReady } from './options-state';
 import { messageOf, report } from './report';
@@ -90,6 +90,7 @@ async function takeCertificate(details: WebRequest.OnHeadersReceivedDetailsType,
   const got = await tls;
   nav.tls = got.info;
   nav.tlsError = got.error;
+  if (got.info) prepareCertificates(got.info);
   if (got.error !== null) report('certificate-read', got.error, nav.problems);
   const ip = (details as { ip?: string }).ip;
   if (ip) nav.ip = ip;

@@ -2,6 +2,7 @@
  * Firefox: the certificate comparison of a navigation, once both the validated DNS facts and the
  * certificate chain (getSecurityInfo, see blocking.ts) are known (RFC 6698 §2.1, RFC 7671).
  */
+import { loadCertificate } from '../core/dane/cert';
 import { matchTlsa, parseCertificate, peerChainsFromOne, type CertInfo, type PeerChains } from '../core/dane/match';
 import { suggestTlsa, type TlsaSuggestion } from '../core/dane/generate';
 import { needsCertificate, unreadableCertificate, type TlsInfo } from './details';
@@ -43,6 +44,15 @@ function leafOf(nav: Navigation, der: Uint8Array | undefined): Promise<CertInfo 
     report('certificate-parse', e, nav.problems);
     return null;
   });
+}
+
+/**
+ * The chain just arrived (Firefox: with the response headers; Chrome: from the helper), usually
+ * well before the DNS verdict: its certificates are parsed now (kept by content, core/dane/cert.ts),
+ * so that the comparison at the verdict only matches. Nothing is decided here.
+ */
+export function prepareCertificates(tls: TlsInfo): void {
+  for (const der of tls.certs.slice(0, 8)) void loadCertificate(der);
 }
 
 /** The TLSA comparison, once both the DNS facts and the certificate chain are known. */

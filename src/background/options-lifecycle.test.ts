@@ -113,3 +113,38 @@ describe('OptionsLifecycle: priming the trust anchor keys (Engine.prime)', () =>
     expect(new Set(urls.slice(before).map((u) => new URL(u).origin))).toEqual(new Set(['https://other.example.net']));
   });
 });
+
+describe('OptionsLifecycle: a change whose event was lost is picked up by the second read', () => {
+  afterEach(() => resolved('options-read'));
+
+  it('applies options stored after the first read without a storage event, once; identical ones change nothing', async () => {
+    const s = storage(userOptions);
+    s.broken = false;
+    let stored: Options = userOptions;
+    s.load = () => Promise.resolve(stored);
+    const o = new OptionsLifecycle(s, engine(), 30);
+    const followed: Options[] = [];
+    o.follow((next) => followed.push(next));
+    await o.ready();
+    expect(o.current()).toEqual(userOptions);
+    // Saved while the worker was starting: no onChanged reaches it.
+    const saved: Options = { ...userOptions, exclusions: ['saved.example.org'] };
+    stored = saved;
+    await new Promise((r) => setTimeout(r, 120));
+    expect(o.current()).toEqual(saved);
+    expect(followed).toEqual([saved]);
+    expect(o.targetOf('https://saved.example.org/', false)).toMatchObject({ check: false, reason: 'excluded' });
+  });
+
+  it('nothing happens when the stored options are those in force', async () => {
+    const s = storage(userOptions);
+    s.broken = false;
+    const o = new OptionsLifecycle(s, engine(), 10);
+    const followed: Options[] = [];
+    o.follow((next) => followed.push(next));
+    await o.ready();
+    await new Promise((r) => setTimeout(r, 60));
+    expect(followed).toEqual([]);
+    expect(o.current()).toEqual(userOptions);
+  });
+});

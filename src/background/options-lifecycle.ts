@@ -13,6 +13,9 @@ import { defaultOptions, withEnforcementException, type Options } from '../share
 import type { Engine } from './engine';
 import { messageOf, report, resolved } from './report';
 
+/** See `OptionsLifecycle`'s `resyncAfterMs`. */
+export const RESYNC_AFTER_MS = 2_000;
+
 export interface OptionsStorage {
   load(): Promise<Options>;
   save(options: Options): Promise<void>;
@@ -33,8 +36,26 @@ export class OptionsLifecycle {
   constructor(
     private readonly storage: OptionsStorage,
     readonly engine: Engine,
+    /**
+     * The stored options are read once more this long after start-up (null: never). A change
+     * written while a just-started Chrome service worker was still registering its listeners can
+     * reach neither its first read nor its `storage.onChanged` (seen in the e2e tests: a whole
+     * browser session on the defaults although the options page had saved others).
+     */
+    resyncAfterMs: number | null = RESYNC_AFTER_MS,
   ) {
     this.reading = this.read();
+    if (resyncAfterMs !== null) {
+      void this.reading.then(() => setTimeout(() => void this.resync(), resyncAfterMs));
+    }
+  }
+
+  /** Applies the stored options if they differ from those in force (a change whose event was lost). */
+  private async resync(): Promise<void> {
+    if (this.readError !== null) return; // the next navigation reads them again anyway
+    const stored = await this.storage.load().catch(() => null);
+    if (stored === null || JSON.stringify(stored) === JSON.stringify(this.options)) return;
+    this.apply(stored);
   }
 
   private read(): Promise<void> {
@@ -114,14 +135,17 @@ export class OptionsLifecycle {
   /** Follows option changes: the engine is reconfigured first, then `listener` runs. */
   follow(listener: (next: Options) => void): void {
     this.changed = listener;
-    this.storage.onChanged((next) => {
-      this.changedMeanwhile = true;
-      this.options = next;
-      this.readError = null;
-      resolved('options-read');
-      this.engine.configure(next);
-      this.engine.prime();
-      listener(next);
-    });
+    this.storage.onChanged((next) => this.apply(next));
+  }
+
+  /** New options in force: the engine is reconfigured, then the follower runs. */
+  private apply(next: Options): void {
+    this.changedMeanwhile = true;
+    this.options = next;
+    this.readError = null;
+    resolved('options-read');
+    this.engine.configure(next);
+    this.engine.prime();
+    this.changed?.(next);
   }
 }
