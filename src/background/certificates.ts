@@ -49,10 +49,14 @@ function leafOf(nav: Navigation, der: Uint8Array | undefined): Promise<CertInfo 
 /**
  * The chain just arrived (Firefox: with the response headers; Chrome: from the helper), usually
  * well before the DNS verdict: its certificates are parsed now (kept by content, core/dane/cert.ts),
- * so that the comparison at the verdict only matches. Nothing is decided here.
+ * so that the comparison at the verdict only matches, after the listener has let the response go.
+ * Nothing is decided here.
  */
 export function prepareCertificates(tls: TlsInfo): void {
-  for (const der of tls.certs.slice(0, 8)) void loadCertificate(der);
+  // After the current task: Firefox's blocking listener returns (the response goes on) first.
+  setTimeout(() => {
+    for (const der of tls.certs.slice(0, 8)) void loadCertificate(der);
+  }, 0);
 }
 
 /** The TLSA comparison, once both the DNS facts and the certificate chain are known. */
