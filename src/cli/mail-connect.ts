@@ -9,6 +9,7 @@
  *  - §3.1.1 / RFC 7671 §5.1: DANE-EE without name or date checks (the matcher does that);
  *  - §3.2.3: DANE-TA with the name checked against the reference identifiers: the TLSA base domain
  *    (the MX host name as validated, the expanded name after a secure CNAME) and the next-hop domain;
+ *    the leaf's DNS-IDs, or its subject CN when it has none;
  *  - §2.2: with usable TLSA records, a server without STARTTLS (or refusing it) gets no mail: the
  *    client must not fall back to plain text.
  */
@@ -69,10 +70,17 @@ export function parseTlsaText(s: string): TLSAData | null {
  * a match (DANE-EE ignores names, so only the TA usages can differ). The one place that calls
  * matchTlsa for STARTTLS services.
  */
-export async function matchWithReferenceIds(records: TLSAData[], peer: PeerChains, referenceIds: readonly string[], now?: Date): Promise<DaneMatch> {
+export async function matchWithReferenceIds(
+  records: TLSAData[],
+  peer: PeerChains,
+  referenceIds: readonly string[],
+  now?: Date,
+  /** SMTP (RFC 7672 §3.2.3): the subject CN names a leaf without DNS-IDs. */
+  cnFallback = false,
+): Promise<DaneMatch> {
   let first: DaneMatch | undefined;
   for (const host of referenceIds) {
-    const m = await matchTlsa(records, peer, { host, now });
+    const m = await matchTlsa(records, peer, { host, now, cnFallback });
     if (m.state === 'match' && !m.pkixUnverified) return m;
     first ??= m;
   }
@@ -107,6 +115,8 @@ export interface ServiceTarget {
   mustNotFallBack: boolean;
   /** Whether Node's PKIX verdict is used (PKIX usages; not for SMTP, RFC 7672 §3.1.3). */
   usePkix: boolean;
+  /** SMTP between MTAs (RFC 7672 §3.2.3): a leaf without DNS-IDs is named by its subject CN. */
+  cnFallback: boolean;
 }
 
 /** The chains for the matcher; without PKIX (SMTP, RFC 7672 §3.1.3) the verdict is left unknown. */
@@ -136,7 +146,7 @@ export async function judgeSession(s: SessionResult, t: ServiceTarget, now?: Dat
   }
   if (s.end !== 'tls') return conn(s.end, s.reason ?? s.end);
   if (!dane) return conn('not-checked', `TLS works, but there is nothing to match: ${t.notApplicable ?? 'no usable TLSA records'}`);
-  const m = await matchWithReferenceIds(t.records, peerFor(s, t), t.referenceIds, now);
+  const m = await matchWithReferenceIds(t.records, peerFor(s, t), t.referenceIds, now, t.cnFallback);
   if (m.state === 'match') {
     const what =
       m.usage === 3 || m.usage === 1
@@ -163,7 +173,7 @@ export async function connectService(t: ServiceTarget, opts: { stepTimeoutMs?: n
       .map(async (s) => ({
         address: s.address,
         verdict: await rolloverReadiness(t.records, s.certs!, async (r) => {
-          const m = await matchWithReferenceIds([r], peerFor(s, t), t.referenceIds, opts.now);
+          const m = await matchWithReferenceIds([r], peerFor(s, t), t.referenceIds, opts.now, t.cnFallback);
           return m.state === 'match' ? { matched: true, certIndex: m.certIndex } : { matched: false };
         }),
       })),
@@ -191,6 +201,7 @@ export async function connectMailHost(host: MailHost, opts: ConnectMailOptions):
       notApplicable: host.reason,
       mustNotFallBack: true,
       usePkix: false,
+      cnFallback: true,
     },
     opts,
   );

@@ -97,6 +97,8 @@ export async function checkService(validator: Validator, host: Name, port: numbe
             notApplicable: pre?.reason ?? 'no usable TLSA records (RFC 7671 §4.1)',
             mustNotFallBack: protocol === 'smtp',
             usePkix: !(protocol === 'smtp' && port === 25),
+            // RFC 7672 §3.2.3 (SMTP between MTAs): the subject CN names a leaf without DNS-IDs.
+            cnFallback: protocol === 'smtp' && port === 25,
           },
           { now: opts.now, stepTimeoutMs: opts.stepTimeoutMs, domain: plain(host) },
         );

@@ -37,6 +37,8 @@ export interface ParsedCert {
   isCA: boolean | null;
   /** basicConstraints pathLenConstraint, when present. */
   pathLength: number | undefined;
+  /** The subject's commonName values (CN-IDs, RFC 6125 §1.8): SMTP's fallback name when there is no DNS-ID (RFC 7672 §3.2.3). */
+  commonNames: string[];
 }
 
 /** Copy into a fresh, exactly-sized ArrayBuffer-backed array (also detaches us from caller views). */
@@ -91,6 +93,7 @@ async function parseCertificateDer(der: Uint8Array): Promise<ParsedCert | null> 
     const san = x509.getExtension(SubjectAlternativeNameExtension);
     if (san) dnsNames = san.names.items.filter((n) => n.type === 'dns').map((n) => n.value);
     const bc = x509.getExtension(BasicConstraintsExtension);
+    const commonNames = x509.subjectName.getField('CN');
     const [spkiHash, certHash] = await Promise.all([sha256(spki), sha256(bytes)]);
     return {
       der: bytes,
@@ -100,6 +103,7 @@ async function parseCertificateDer(der: Uint8Array): Promise<ParsedCert | null> 
       notAfter,
       isCA: bc ? bc.ca : null,
       pathLength: bc && typeof bc.pathLength === 'number' ? bc.pathLength : undefined,
+      commonNames,
       info: {
         subject: x509.subject,
         issuer: x509.issuer,

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,7 +35,11 @@ type Fx =
   | 'cross-old-root'
   | 'cross-root-by-old'
   | 'cross-int'
-  | 'leaf-cross';
+  | 'leaf-cross'
+  // make-cn-fixtures.sh (RFC 7672 §3.2.3)
+  | 'cn-root'
+  | 'leaf-cn-only'
+  | 'leaf-cn-other-san';
 const cache = new Map<Fx, Uint8Array>();
 /** DER of a PEM fixture (RFC 7468). */
 function der(n: Fx): Uint8Array {
@@ -464,5 +469,41 @@ describe('tlsaToString', () => {
   it('presentation format', () => {
     expect(tlsaToString(rec(3, 1, 1, new Uint8Array([0xab, 0x01, 0xff])))).toBe('3 1 1 ab01ff');
     expect(tlsaToShortString(rec(2, 0, 1, new Uint8Array(32).fill(0xcd)))).toBe('2 0 1 cdcdcdcd…cdcdcdcd');
+  });
+});
+
+describe('SMTP: the subject CN names a leaf without DNS-IDs (RFC 7672 §3.2.3)', () => {
+  const sent = (...names: Fx[]): PeerChains => ({ sent: names.map(der), pkix: { verdict: 'unknown' } });
+  const ta = async () => [await tlsa('cn-root', 2, 0, 1)];
+
+  it('DANE-TA: a leaf with only CN=mx.dane.test matches mx.dane.test with the fallback, and not without it', async () => {
+    const records = await ta();
+    const smtp = await matchPeer(records, sent('leaf-cn-only', 'cn-root'), { host: 'mx.dane.test', cnFallback: true });
+    expect(smtp.state).toBe('match');
+    const https = await matchPeer(records, sent('leaf-cn-only', 'cn-root'), { host: 'mx.dane.test' });
+    expect(https.state).toBe('mismatch');
+    expect(https.state === 'mismatch' && https.reason).toContain('not valid for mx.dane.test');
+    // The CN names one host; another reference identifier is no match.
+    expect((await matchPeer(records, sent('leaf-cn-only', 'cn-root'), { host: 'mx2.dane.test', cnFallback: true })).state).toBe('mismatch');
+  });
+
+  it('a DNS-ID present: only the DNS-IDs count, the CN is ignored', async () => {
+    const records = await ta();
+    expect((await matchPeer(records, sent('leaf-cn-other-san', 'cn-root'), { host: 'mx.dane.test', cnFallback: true })).state).toBe('mismatch');
+    expect((await matchPeer(records, sent('leaf-cn-other-san', 'cn-root'), { host: 'other.dane.test', cnFallback: true })).state).toBe('match');
+  });
+
+  it('DANE-EE checks no name at all, with or without the fallback', async () => {
+    const records = [await tlsa('leaf-cn-other-san', 3, 1, 1)];
+    expect((await matchPeer(records, sent('leaf-cn-other-san'), { host: 'anything.example', cnFallback: true })).state).toBe('match');
+    expect((await matchPeer(records, sent('leaf-cn-other-san'), { host: 'anything.example' })).state).toBe('match');
+  });
+
+  it("OpenSSL's host check (X509_check_host, which s_client's DANE-TA name check uses) agrees on both leaves", () => {
+    const checkhost = (leaf: Fx, host: string) =>
+      spawnSync('openssl', ['x509', '-in', join(DIR, `${leaf}.pem`), '-noout', '-checkhost', host], { encoding: 'utf8' }).stdout.trim();
+    expect(checkhost('leaf-cn-only', 'mx.dane.test')).toBe('Hostname mx.dane.test does match certificate');
+    expect(checkhost('leaf-cn-other-san', 'mx.dane.test')).toBe('Hostname mx.dane.test does NOT match certificate');
+    expect(checkhost('leaf-cn-other-san', 'other.dane.test')).toBe('Hostname other.dane.test does match certificate');
   });
 });

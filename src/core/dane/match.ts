@@ -47,7 +47,7 @@ import {
   validAt,
   type ParsedCert,
 } from './cert';
-import { certMatchesHost } from './names';
+import { certMatchesHost, certMatchesHostOrCn } from './names';
 import { splitUsable } from './usable';
 import type { PublicKey } from '@peculiar/x509';
 
@@ -122,6 +122,11 @@ export interface MatchOptions {
   host: string;
   /** Time for the validity checks of DANE-TA chains; default: now. */
   now?: Date;
+  /**
+   * SMTP (RFC 7672 §3.2.3): the subject CN counts as the leaf's name when it has no DNS-ID.
+   * Off for HTTPS (RFC 6125 §6.4.4 allows it, browsers no longer do it).
+   */
+  cnFallback?: boolean;
 }
 
 /** Bounds on attacker-controlled work (the chain comes from the network). */
@@ -192,6 +197,8 @@ class Ctx {
     readonly now: Date,
     /** Shared by the contexts of one matchTlsa call (chain as sent, chain as validated). */
     readonly budget: { sigChecks: number; exhausted: boolean },
+    /** MatchOptions.cnFallback (SMTP, RFC 7672 §3.2.3). */
+    readonly cnFallback = false,
   ) {}
 
   /** Parse the certificate a "2 0 0" record carries (once per call and record data). */
@@ -402,8 +409,9 @@ async function evaluate(ctx: Ctx, r: TLSAData, pkix: PkixVerdict): Promise<Outco
     case 0: {
       const ta = await matchTrustAnchor(ctx, r, r.usage === 2);
       if (!ta.ok) return ta;
-      // Name checks apply to the TA usages (RFC 7671 §5.2; RFC 6125 §6.4).
-      if (!certMatchesHost(leaf.info.dnsNames, ctx.host)) {
+      // Name checks apply to the TA usages (RFC 7671 §5.2; RFC 6125 §6.4; for SMTP, RFC 7672 §3.2.3).
+      const named = ctx.cnFallback ? certMatchesHostOrCn(leaf.info.dnsNames, leaf.commonNames, ctx.host) : certMatchesHost(leaf.info.dnsNames, ctx.host);
+      if (!named) {
         return {
           ok: false,
           reason: `trust anchor #${ta.certIndex} matches but the leaf is not valid for ${ctx.host} (RFC 7671 §5.2, RFC 6125 §6.4)`,
@@ -467,7 +475,7 @@ async function matchTlsaInner(records: TLSAData[], peer: PeerChains, opts: Match
   const now = opts?.now instanceof Date && Number.isFinite(opts.now.getTime()) ? opts.now : new Date();
   const host = normaliseHost(opts?.host);
   const budget = { sigChecks: 0, exhausted: false };
-  const ctx = new Ctx(certs, host, now, budget);
+  const ctx = new Ctx(certs, host, now, budget, opts?.cnFallback === true);
   const pkix = pkixOf(peer);
 
   // The chain PKIX validated, for usages 0 and 1; it must start with the leaf the server sent.
@@ -477,7 +485,7 @@ async function matchTlsaInner(records: TLSAData[], peer: PeerChains, opts: Match
     const v = await loadChain(pkix.validated);
     if (v.total === 0 || !v.certs[0]) validated = { unusable: 'the PKIX-validated chain is empty or its leaf cannot be parsed' };
     else if (!bytesEqual(v.certs[0].der, certs[0]!.der)) validated = { unusable: 'the PKIX-validated chain does not start with the leaf the server sent' };
-    else validated = new Ctx(v.certs, host, now, budget);
+    else validated = new Ctx(v.certs, host, now, budget, opts?.cnFallback === true);
     return validated;
   };
 

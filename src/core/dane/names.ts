@@ -114,3 +114,14 @@ export function dnsNameMatches(presented: string, host: string): boolean {
 export function certMatchesHost(dnsNames: readonly string[], host: string): boolean {
   return dnsNames.some((n) => dnsNameMatches(n, host));
 }
+
+/**
+ * SMTP's name check for DANE-TA (RFC 7672 §3.2.3): "If the server certificate contains a Subject
+ * Alternative Name extension with at least one DNS-ID, then only the DNS-IDs are matched against
+ * the client's reference identifiers. The CN-ID is used only if there are no DNS-IDs." A CN is
+ * matched by the same rules as a DNS-ID (wildcard only as the whole left-most label).
+ */
+export function certMatchesHostOrCn(dnsNames: readonly string[], commonNames: readonly string[], host: string): boolean {
+  if (dnsNames.length > 0) return certMatchesHost(dnsNames, host);
+  return commonNames.some((n) => dnsNameMatches(n, host));
+}
