@@ -66,14 +66,15 @@ async function makeCerts(runDir, catalogue, limit) {
     run('openssl', ['req', '-x509', ...keyArgs('ec'), '-nodes', '-keyout', p('other-ca.key'), '-out', p('other-ca.pem'), '-days', '30', '-subj', '/CN=Some Other CA', ...caExt]),
   ]);
   const leafExt = (names, ips = []) => [
-    '-addext', `subjectAltName=${[...names.map((n) => `DNS:${n}`), ...ips.map((i) => `IP:${i}`)].join(',')}`,
+    // no names at all: no subjectAltName (a leaf named only by its subject CN, RFC 7672 §3.2.3)
+    ...(names.length + ips.length > 0 ? ['-addext', `subjectAltName=${[...names.map((n) => `DNS:${n}`), ...ips.map((i) => `IP:${i}`)].join(',')}`] : []),
     '-addext', 'basicConstraints=critical,CA:FALSE',
     '-addext', 'extendedKeyUsage=serverAuth',
   ];
   await makeDanePki(run, p, keyArgs); // intermediates, DNS-only and cross-signed roots (issue #20)
   const jobs = [];
-  const mk = (name, key, issuer, names, ips, sends = sentAfterLeaf({ cert: { issuer } })) => {
-    const args = ['req', '-x509', ...keyArgs(key), '-nodes', '-keyout', p(`${name}.key`), '-out', p(`${name}.pem`), '-days', '20', '-subj', `/CN=${names[0]}`, ...leafExt(names, ips)];
+  const mk = (name, key, issuer, names, ips, sends = sentAfterLeaf({ cert: { issuer } }), cn = names[0]) => {
+    const args = ['req', '-x509', ...keyArgs(key), '-nodes', '-keyout', p(`${name}.key`), '-out', p(`${name}.pem`), '-days', '20', '-subj', `/CN=${cn}`, ...leafExt(names, ips)];
     if (issuer !== 'self') args.push('-CA', p(`${issuer}.pem`), '-CAkey', p(`${issuer}.key`));
     jobs.push(async () => {
       await run('openssl', args);
@@ -94,8 +95,9 @@ async function makeCerts(runDir, catalogue, limit) {
   // issue #15 SMTP servers: the served certificate, and the "retired" (before renewal) or "next" one
   for (const s of [...(catalogue.smtp?.servers ?? []), ...(catalogue.smtp?.services ?? [])]) {
     const names = s.cert.names ?? [s.host];
-    mk(`smtp-${s.id}`, 'ec', s.cert.issuer, names);
-    for (const t of s.tlsaRecords) if (t.of === 'retired' || t.of === 'next') mk(`smtp-${s.id}-${t.of}`, 'ec', s.cert.issuer, names);
+    const sends = sentAfterLeaf({ cert: { issuer: s.cert.issuer } });
+    mk(`smtp-${s.id}`, 'ec', s.cert.issuer, names, [], sends, s.cert.cn ?? names[0]);
+    for (const t of s.tlsaRecords) if (t.of === 'retired' || t.of === 'next') mk(`smtp-${s.id}-${t.of}`, 'ec', s.cert.issuer, names, [], sends, s.cert.cn ?? names[0]);
   }
   await mapLimit(jobs, limit, (j) => j());
   return { dir, p };

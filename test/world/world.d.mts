@@ -115,7 +115,8 @@ export interface SmtpServerCase {
   hideStarttls?: boolean;
   ip?: string;
   ip6?: string;
-  cert: { issuer: 'ca' | 'self'; names?: string[] };
+  /** `cn`: the subject CN when it is not names[0]; `names: []`: no subjectAltName at all. */
+  cert: { issuer: 'ca' | 'self'; names?: string[]; cn?: string };
   serve: 'leaf';
   tlsaRecords: { usage: number; selector: number; matching: number; of: 'leaf' | 'ca' | 'other-ca' | 'retired' | 'next' }[];
   /** What `check --mx --connect` says for the connection (and why, for the bad servers). */
