@@ -1,7 +1,9 @@
 /**
- * DNSSEC signature algorithms (IANA "DNS Security Algorithm Numbers"), verified with WebCrypto
- * (`crypto.subtle`, present in MV3 service workers and Node 20) and @noble/curves where
- * WebCrypto lacks the curve (Ed448 everywhere; Ed25519 in older browsers).
+ * DNSSEC signature algorithms (IANA "DNS Security Algorithm Numbers"): the rules (which
+ * algorithms, key and signature layouts and sizes) here, the primitive in a `SignatureBackend`:
+ * by default WebCrypto (`crypto.subtle`, present in MV3 service workers and Node 20) with
+ * @noble/curves where WebCrypto lacks the curve (Ed448 everywhere; Ed25519 in older browsers);
+ * the Node entry points pass node:crypto (src/cli/node-crypto.ts).
  *
  * Implemented, following RFC 8624 §3.1 (validation column):
  *   5 RSASHA1, 7 RSASHA1-NSEC3-SHA1 (RFC 3110, RFC 5155 §2; "MUST" validate)
