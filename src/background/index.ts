@@ -24,8 +24,8 @@ import {
   onTabUpdated,
   rejudgeAfterOptionsChange,
 } from './navigations';
-import { followOptions } from './options-state';
-import { noteSubrequest } from './subrequests';
+import { followOptions, optionsReady } from './options-state';
+import { listenForSubrequests } from './subrequests';
 import { predrawIcons } from './show-state';
 import { certApi, onPublish } from './tab-state';
 import { enforceAfterTheFact } from './chrome-blocking';
@@ -35,14 +35,18 @@ import { isTimingsMessage, markNavigation, onTimingsMessage } from './timings';
 
 const WEB = { urls: ['http://*/*', 'https://*/*'] };
 
-browser.webRequest.onBeforeRequest.addListener((details) => {
-  if (details.tabId < 0) return;
-  if (details.type === 'main_frame') {
+browser.webRequest.onBeforeRequest.addListener(
+  (details) => {
+    if (details.tabId < 0) return;
     markNavigation(details.tabId, details.url, details.timeStamp);
     onMainFrameRequest(details);
-  }
-  else noteSubrequest(details.tabId, details.url);
-}, WEB);
+  },
+  { ...WEB, types: ['main_frame'] },
+);
+
+// Every other request only while the sub-requests option is on (subrequests.ts).
+const followSubrequestOption = listenForSubrequests(WEB);
+void optionsReady().then(followSubrequestOption);
 
 browser.webRequest.onResponseStarted.addListener((details) => onMainFrameResponse(details), { ...WEB, types: ['main_frame'] });
 browser.webRequest.onErrorOccurred.addListener((details) => onMainFrameError(details), { ...WEB, types: ['main_frame'] });
@@ -66,7 +70,10 @@ browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.Message
   return handle(message, sender);
 });
 
-followOptions(() => rejudgeAfterOptionsChange());
+followOptions(() => {
+  followSubrequestOption();
+  rejudgeAfterOptionsChange();
+});
 
 predrawIcons(DISPLAY_STATES);
 

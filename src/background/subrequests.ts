@@ -1,4 +1,5 @@
 /** Sub-requests option: the other hosts a page loads from are checked too (shown in the popup only). */
+import browser from 'webextension-polyfill';
 import { currentOptions, engine, targetOf } from './options-state';
 import { navigations, publish, type TabStateSub } from './tab-state';
 
@@ -24,4 +25,25 @@ export function noteSubrequest(tabId: number, url: string): void {
       void publish(nav);
     },
   );
+}
+
+/**
+ * Registers the listener for every request other than top-level pages, at once (call it at the top
+ * level of the background: a worker woken by a navigation then misses none of the page's
+ * requests), and returns the function that keeps it registered only while the option is on. Off
+ * (the default), every image and script of every page would be an event for the worker and keep
+ * Chrome's worker running for nothing.
+ */
+export function listenForSubrequests(filter: { urls: string[] }): () => void {
+  const onRequest = (details: { tabId: number; type: string; url: string }): void => {
+    if (details.tabId >= 0 && details.type !== 'main_frame') noteSubrequest(details.tabId, details.url);
+  };
+  const event = browser.webRequest.onBeforeRequest;
+  event.addListener(onRequest, filter);
+  return () => {
+    const on = currentOptions().subrequests;
+    const listening = event.hasListener(onRequest);
+    if (on && !listening) event.addListener(onRequest, filter);
+    if (!on && listening) event.removeListener(onRequest);
+  };
 }
