@@ -1,6 +1,9 @@
-// Long-running Node process of the test world: the HTTPS sites (one per TLSA case, each on its
-// own loopback address) and the DoH front (delay + counting) in front of a world resolver.
-// Usage: node servers.mjs <run/servers.json>
+// Long-running Node processes of the test world: the HTTPS sites (one per TLSA case, each on its
+// own loopback address) with the mail servers, and the DoH front (delay + counting) in front of a
+// world resolver. Usage: node servers.mjs <run/servers.json> [sites|front|all]
+// world.mjs runs the sites and the front as two processes, as a browser meets them (a web server
+// and a DoH resolver on other machines): in one event loop a page and the DoH answers the
+// extension asks for while it loads would wait for each other (bench/results/page-load.md).
 import fs from 'node:fs';
 import https from 'node:https';
 import http2 from 'node:http2';
@@ -12,6 +15,10 @@ import { ATTACKS, FAILURES, dsFailure, errorAnswer, lie } from './lib/lies.mjs';
 import { startMailServers } from './mail-servers.mjs';
 
 const cfg = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
+const role = process.argv[3] ?? 'all';
+if (!['sites', 'front', 'all'].includes(role)) throw new Error(`unknown role ${role}: sites, front or all`);
+const runSites = role !== 'front';
+const runFront = role !== 'sites';
 // Zone apexes of the world (for the DS failure modes): every zone of the catalogue.
 const catalogue = JSON.parse(fs.readFileSync(new URL('./catalogue.json', import.meta.url), 'utf8'));
 const apexes = new Set(catalogue.zones.map((z) => (z.name === '.' ? '.' : `${z.name.toLowerCase().replace(/\.$/, '')}.`)));
@@ -30,7 +37,7 @@ function listen(server, port, ip) {
 
 // ------------------------------------------------------------------ sites
 const servers = [];
-for (const s of cfg.sites) {
+for (const s of runSites ? cfg.sites : []) {
   const srv = https.createServer({ key: fs.readFileSync(s.key), cert: fs.readFileSync(s.chain) }, (req, res) => {
     const body = `<!doctype html><html><head><meta charset="utf-8"><title>${esc(s.case)}</title></head>` +
       `<body><h1>${esc(s.host)}</h1><p id="case" data-case="${esc(s.case)}">case: ${esc(s.case)}</p>` +
@@ -217,13 +224,13 @@ const front = http2.createSecureServer({ key: fs.readFileSync(F.key), cert: fs.r
   });
 });
 front.on('sessionError', () => {});
-servers.push(listen(front, F.port, F.ip));
-servers.push(...startMailServers(cfg.smtp ?? [], listen)); // issue #15: port 25 mail servers
+if (runFront) servers.push(listen(front, F.port, F.ip));
+if (runSites) servers.push(...startMailServers(cfg.smtp ?? [], listen)); // issue #15: port 25 mail servers
 
 try {
   await Promise.all(servers);
-  fs.writeFileSync(cfg.readyFile, `${process.pid}\n`);
-  log(`ready: ${cfg.sites.length} sites, front on https://${F.ip}:${F.port}`);
+  fs.writeFileSync(role === 'front' ? cfg.readyFile.replace(/\.ready$/, '-front.ready') : cfg.readyFile, `${process.pid}\n`);
+  log(`ready: ${runSites ? `${cfg.sites.length} sites` : 'no sites'}, ${runFront ? `front on https://${F.ip}:${F.port}` : 'no front'}`);
 } catch (e) {
   log(`listen failed: ${e.message}`);
   process.exit(1);

@@ -220,7 +220,9 @@ export async function startWorld({ fresh = false, log = (m) => console.log(`[wor
       auth: daemon(state, 'auth', 'named', ['-4', '-f', '-c', b.confs.auth]),
       bind: daemon(state, 'bind', 'named', ['-4', '-f', '-c', b.confs.bind]),
       unbound: daemon(state, 'unbound', 'unbound', ['-d', '-c', b.confs.unbound]),
-      servers: daemon(state, 'servers', process.execPath, [path.join(WORLD_DIR, 'servers.mjs'), b.serversJson]),
+      servers: daemon(state, 'servers', process.execPath, [path.join(WORLD_DIR, 'servers.mjs'), b.serversJson, 'sites']),
+      // the DoH front in a process of its own (servers.mjs says why)
+      front: daemon(state, 'front', process.execPath, [path.join(WORLD_DIR, 'servers.mjs'), b.serversJson, 'front']),
     };
     const world = describe(b, catalogue, t0);
     const L = (n) => path.join(RUN_DIR, 'logs', n);
@@ -234,6 +236,7 @@ export async function startWorld({ fresh = false, log = (m) => console.log(`[wor
         return true;
       }, { child: children.auth, logFile: L('auth.out.log') }),
       waitFor('node servers', async () => fs.existsSync(path.join(RUN_DIR, 'servers.ready')), { child: children.servers, logFile: L('servers.out.log') }),
+      waitFor('DoH front', async () => fs.existsSync(path.join(RUN_DIR, 'servers-front.ready')), { child: children.front, logFile: L('front.out.log') }),
     ]);
     await Promise.all([
       waitFor('BIND resolver', async () => (await dnsQuery(ADDR.bind, DNS_PORT, 'alg13.test', 'SOA', { timeoutMs: 500 })).rcode === 'NOERROR', { child: children.bind, logFile: L('bind.log') }),
