@@ -133,3 +133,20 @@ describe('parsed certificates are kept by content', () => {
     expect(later?.info.certSha256).toBe(first?.info.certSha256);
   });
 });
+
+describe('parsed-certificate cache bound by size', () => {
+  it('an input over 16 KiB is parsed every time (never kept); a small one is kept', async () => {
+    // A 20,000-octet DER SEQUENCE (not a certificate): what matters is that it is not kept.
+    const big = new Uint8Array(20_000);
+    big[0] = 0x30;
+    big[1] = 0x82;
+    big[2] = (19_996 >> 8) & 0xff;
+    big[3] = 19_996 & 0xff;
+    const a = loadCertificate(big);
+    const b = loadCertificate(big);
+    expect(a).not.toBe(b); // a cached input would give back the same promise
+    expect(await a).toBeNull();
+    const small = der('leaf-ec');
+    expect(loadCertificate(small)).toBe(loadCertificate(small));
+  });
+});

@@ -66,11 +66,14 @@ function isoOrEmpty(d: Date): string {
  * milliseconds per certificate. Read-only results; at most CERT_CACHE_SIZE kept.
  */
 const CERT_CACHE_SIZE = 64;
+/** Larger certificates (real ones are 1–3 KB) are parsed every time: 64 hostile 1 MB chains kept as keys would hold ~128 MB. */
+const CERT_CACHE_MAX_BYTES = 16_384;
 const parsedCerts = new Map<string, Promise<ParsedCert | null>>();
 
 /** Parse one DER certificate; null when it is not a well-formed X.509 certificate. */
 export function loadCertificate(der: Uint8Array): Promise<ParsedCert | null> {
   if (!(der instanceof Uint8Array) || der.length === 0) return Promise.resolve(null);
+  if (der.length > CERT_CACHE_MAX_BYTES) return parseCertificateDer(der);
   const key = toHex(der);
   let p = parsedCerts.get(key);
   if (p) parsedCerts.delete(key);
