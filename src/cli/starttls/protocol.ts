@@ -127,6 +127,19 @@ abstract class LineDialog implements StarttlsDialog {
     return { kind: 'failed', code, reason };
   }
 
+  /** STARTTLS not offered or refused: recorded, the polite goodbye sent, the dialogue failed with `reason`. */
+  protected noTls(offer: 'not-offered' | 'refused', goodbye: string, reason: string): { send: string[]; outcome: DialogOutcome } {
+    this.starttls = offer;
+    return { send: [goodbye], outcome: this.fail(offer, reason) };
+  }
+
+  /** STARTTLS accepted: the plain-text part ends, the TLS handshake follows. */
+  protected tlsAccepted(): { outcome: DialogOutcome } {
+    this.starttls = 'offered';
+    this.phase = 'the TLS handshake';
+    return { outcome: { kind: 'start-tls' } };
+  }
+
   protected abstract onLine(line: string): { send?: string[]; outcome?: DialogOutcome };
 }
 
@@ -182,20 +195,16 @@ class SmtpDialog extends LineDialog {
         if (r.code !== 250) return { send: ['QUIT\r\n'], outcome: this.fail('hello-rejected', `the server answers EHLO with ${text}`) };
         // The first line is the greeting; each further line is one EHLO keyword (RFC 5321 §4.1.1.1).
         if (!r.lines.slice(1).some((l) => l.trim().split(/\s+/)[0].toUpperCase() === 'STARTTLS')) {
-          this.starttls = 'not-offered';
-          return { send: ['QUIT\r\n'], outcome: this.fail('not-offered', 'the server does not offer STARTTLS in its EHLO reply (RFC 3207 §4)') };
+          return this.noTls('not-offered', 'QUIT\r\n', 'the server does not offer STARTTLS in its EHLO reply (RFC 3207 §4)');
         }
         this.step = 'starttls';
         this.phase = 'the STARTTLS reply';
         return { send: ['STARTTLS\r\n'] };
       case 'starttls':
         if (r.code !== 220) {
-          this.starttls = 'refused';
-          return { send: ['QUIT\r\n'], outcome: this.fail('refused', `the server offers STARTTLS but answers it with ${text} (RFC 3207 §4)`) };
+          return this.noTls('refused', 'QUIT\r\n', `the server offers STARTTLS but answers it with ${text} (RFC 3207 §4)`);
         }
-        this.starttls = 'offered';
-        this.phase = 'the TLS handshake';
-        return { outcome: { kind: 'start-tls' as const } };
+        return this.tlsAccepted();
     }
   }
 }
@@ -223,8 +232,7 @@ class ImapDialog extends LineDialog {
         if (!upper.startsWith('A1 ')) return {};
         if (!upper.startsWith('A1 OK')) return { outcome: this.fail('hello-rejected', `the server answers CAPABILITY with "${printable(line)}"`) };
         if (!this.caps.includes('STARTTLS')) {
-          this.starttls = 'not-offered';
-          return { send: ['a9 LOGOUT\r\n'], outcome: this.fail('not-offered', 'the server does not list STARTTLS in its capabilities (RFC 9051 §6.2.1)') };
+          return this.noTls('not-offered', 'a9 LOGOUT\r\n', 'the server does not list STARTTLS in its capabilities (RFC 9051 §6.2.1)');
         }
         this.step = 'starttls';
         this.phase = 'the STARTTLS reply';
@@ -234,12 +242,9 @@ class ImapDialog extends LineDialog {
       case 'starttls': {
         if (!upper.startsWith('A2 ')) return {};
         if (!upper.startsWith('A2 OK')) {
-          this.starttls = 'refused';
-          return { send: ['a9 LOGOUT\r\n'], outcome: this.fail('refused', `the server answers STARTTLS with "${printable(line)}"`) };
+          return this.noTls('refused', 'a9 LOGOUT\r\n', `the server answers STARTTLS with "${printable(line)}"`);
         }
-        this.starttls = 'offered';
-        this.phase = 'the TLS handshake';
-        return { outcome: { kind: 'start-tls' as const } };
+        return this.tlsAccepted();
       }
     }
   }
@@ -268,20 +273,16 @@ class Pop3Dialog extends LineDialog {
           return {};
         }
         if (!this.caps.includes('STLS')) {
-          this.starttls = 'not-offered';
-          return { send: ['QUIT\r\n'], outcome: this.fail('not-offered', 'the server does not list STLS in its CAPA reply (RFC 2595 §4)') };
+          return this.noTls('not-offered', 'QUIT\r\n', 'the server does not list STLS in its CAPA reply (RFC 2595 §4)');
         }
         this.step = 'stls';
         this.phase = 'the STLS reply';
         return { send: ['STLS\r\n'] };
       case 'stls':
         if (!line.startsWith('+OK')) {
-          this.starttls = 'refused';
-          return { send: ['QUIT\r\n'], outcome: this.fail('refused', `the server answers STLS with "${printable(line)}" (RFC 2595 §4)`) };
+          return this.noTls('refused', 'QUIT\r\n', `the server answers STLS with "${printable(line)}" (RFC 2595 §4)`);
         }
-        this.starttls = 'offered';
-        this.phase = 'the TLS handshake';
-        return { outcome: { kind: 'start-tls' as const } };
+        return this.tlsAccepted();
     }
   }
 }
