@@ -50,11 +50,10 @@ let enabled = false;
 /** DoH requests sent while recording. */
 let queries = 0;
 const byTab = new Map<number, TabTimings>();
-/** Tabs whose validator started and whose first DoH answer has not come yet. */
-const awaitingAnswer = new Set<number>();
-/** Tabs whose validator started and that sent no DoH request yet. */
-const awaitingQuery = new Set<number>();
-/** Tabs whose validator started and whose verdict is not known yet (every answer is their latest). */
+/**
+ * Tabs whose validator started and whose verdict is not known yet: each DoH request and answer
+ * belongs to them (the first one, and the latest answer).
+ */
 const collecting = new Set<number>();
 
 export const clock = (): number => performance.timeOrigin + performance.now();
@@ -69,8 +68,6 @@ export function markNavigation(tabId: number, url: string, eventAt?: number): vo
   const marks: TabTimings['marks'] = { handler: clock() };
   if (eventAt !== undefined) marks.event = eventAt;
   byTab.set(tabId, { tabId, url, marks });
-  awaitingAnswer.delete(tabId);
-  awaitingQuery.delete(tabId);
   collecting.delete(tabId);
 }
 
@@ -84,46 +81,34 @@ export function mark(tabId: number, url: string, phase: Phase): void {
   }
   if (t.marks[phase] !== undefined) return;
   t.marks[phase] = clock();
-  if (phase === 'validatorStart') {
-    awaitingAnswer.add(tabId);
-    awaitingQuery.add(tabId);
-    collecting.add(tabId);
-  }
-  if (phase === 'verdict') {
-    awaitingAnswer.delete(tabId);
-    awaitingQuery.delete(tabId);
-    collecting.delete(tabId);
-  }
+  if (phase === 'validatorStart') collecting.add(tabId);
+  if (phase === 'verdict') collecting.delete(tabId);
 }
 
 function markQuery(): void {
   const at = clock();
-  for (const tabId of awaitingQuery) {
+  for (const tabId of collecting) {
     const t = byTab.get(tabId);
-    if (t && t.marks.firstQuery === undefined) t.marks.firstQuery = at;
+    if (t) t.marks.firstQuery ??= at;
   }
-  awaitingQuery.clear();
 }
 
-/** A DoH response arrived (the engine's fetch): the first answer of every tab waiting for one. */
+/** A DoH response arrived (the engine's fetch): the first and, so far, the last answer of every tab waiting for its verdict. */
 export function markAnswer(): void {
   if (!enabled || collecting.size === 0) return;
   const at = clock();
   for (const tabId of collecting) {
     const t = byTab.get(tabId);
-    if (t) t.marks.lastAnswer = at;
+    if (!t) continue;
+    t.marks.firstAnswer ??= at;
+    t.marks.lastAnswer = at;
   }
-  for (const tabId of awaitingAnswer) {
-    const t = byTab.get(tabId);
-    if (t && t.marks.firstAnswer === undefined) t.marks.firstAnswer = at;
-  }
-  awaitingAnswer.clear();
 }
 
 /** The engine's fetch: the global one, noting answers for the timings only while they are on. */
 export const timedFetch: FetchLike = (input, init) => {
   if (enabled) queries++;
-  if (enabled && awaitingQuery.size > 0) markQuery();
+  if (enabled && collecting.size > 0) markQuery();
   const p = (globalThis.fetch as unknown as FetchLike).call(globalThis, input, init);
   if (enabled) void p.then(markAnswer, () => undefined);
   return p;
@@ -147,8 +132,6 @@ export function onTimingsMessage(m: TimingsMessage): Promise<TimingsReport> {
     enabled = true;
     queries = 0;
     byTab.clear();
-    awaitingAnswer.clear();
-    awaitingQuery.clear();
     collecting.clear();
   } else if (m.enable === false) enabled = false;
   return Promise.resolve({ records: [...byTab.values()], queries });
