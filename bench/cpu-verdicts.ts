@@ -29,6 +29,33 @@ export interface VerdictTiming {
   state: string;
 }
 
+/**
+ * A fresh Validator per call over the fixture's recorded answers (raw bytes kept, parsed per query
+ * as with a real resolver), with the clock pinned to the recording time. `onParse` is told how long
+ * each parse took, measured with `clock`.
+ */
+export function replayValidators(
+  fx: ReplayFixture,
+  opts: { signatures?: SignatureBackend; clock?: () => number; onParse?: (ms: number) => void } = {},
+): () => Validator {
+  const parsed = parseTrustAnchors(fx.anchor);
+  if (!parsed.ok) throw new Error('replay fixture anchor does not parse');
+  const at = Date.parse(fx.recordedAt);
+  const bytes = new Map<string, Uint8Array>(Object.entries(fx.responses).map(([k, v]) => [k, fromBase64(v)!]));
+  const clock = opts.clock ?? (() => performance.now());
+  const resolver: QueryResolver = {
+    async query(name, type): Promise<DohResult> {
+      const b = bytes.get(`${canonicalName(name)}/${type}`);
+      if (!b) return { ok: false, error: { kind: 'network', message: 'not recorded', url: 'replay:' } };
+      const t0 = opts.onParse ? clock() : 0;
+      const message = parseMessage(b);
+      opts.onParse?.(clock() - t0);
+      return { ok: true, message, bytes: b, elapsedMs: 0, url: 'replay:' };
+    },
+  };
+  return () => new Validator({ resolver, anchors: parsed.anchors, now: () => at, signatures: opts.signatures });
+}
+
 /** Runs `runs` cold verdicts per case (after 10 warm-up verdicts) and times them. */
 export async function replayVerdicts(
   fx: ReplayFixture,
@@ -38,26 +65,13 @@ export async function replayVerdicts(
   /** The platform's signature primitive (Node: node:crypto, as the CLI; browsers: WebCrypto, the default). */
   signatures?: SignatureBackend,
 ): Promise<VerdictTiming[]> {
-  const parsed = parseTrustAnchors(fx.anchor);
-  if (!parsed.ok) throw new Error('replay fixture anchor does not parse');
-  const at = Date.parse(fx.recordedAt);
-  const bytes = new Map<string, Uint8Array>(Object.entries(fx.responses).map(([k, v]) => [k, fromBase64(v)!]));
   let parseMs = 0;
-  const resolver: QueryResolver = {
-    async query(name, type): Promise<DohResult> {
-      const b = bytes.get(`${canonicalName(name)}/${type}`);
-      if (!b) return { ok: false, error: { kind: 'network', message: 'not recorded', url: 'replay:' } };
-      const t0 = now();
-      const message = parseMessage(b);
-      parseMs += now() - t0;
-      return { ok: true, message, bytes: b, elapsedMs: 0, url: 'replay:' };
-    },
-  };
+  const fresh = replayValidators(fx, { signatures, clock: now, onParse: (ms) => (parseMs += ms) });
   const out: VerdictTiming[] = [];
   for (const c of fx.cases) {
     if (only && !only.includes(c.id)) continue;
     const host = parseName(c.host)!;
-    const once = () => validateHost(new Validator({ resolver, anchors: parsed.anchors, now: () => at, signatures }), host, c.port);
+    const once = () => validateHost(fresh(), host, c.port);
     for (let i = 0; i < 10; i++) await once();
     parseMs = 0;
     const t0 = now();

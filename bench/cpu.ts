@@ -8,15 +8,10 @@
 import { readFileSync } from 'node:fs';
 import { validateHost } from '../src/core/check';
 import type { SignatureBackend } from '../src/core/dnssec/algorithms';
-import { parseTrustAnchors } from '../src/core/dnssec/anchors';
 import { nodeCryptoBackend } from '../src/cli/node-crypto';
-import type { QueryResolver } from '../src/core/dnssec/fetcher';
 import { LIMITS } from '../src/core/dnssec/limits';
-import { Validator } from '../src/core/dnssec/validator';
-import type { DohResult } from '../src/core/transport/doh';
-import { fromBase64 } from '../src/core/util/encoding';
-import { canonicalName, parseName } from '../src/core/wire/name';
-import { parseMessage } from '../src/core/wire/packet';
+import { parseName } from '../src/core/wire/name';
+import { replayValidators, type ReplayFixture } from './cpu-verdicts';
 
 export interface CpuRow {
   case: string;
@@ -33,23 +28,12 @@ export interface CpuRow {
  * the default here) or WebCrypto (what the core uses when nothing is injected, as in browsers).
  */
 export async function cpuPerVerdict(runs = 100, signatures: SignatureBackend = nodeCryptoBackend): Promise<CpuRow[]> {
-  const fx = JSON.parse(readFileSync(new URL('../src/core/dnssec/fixtures/replay/world.json', import.meta.url), 'utf8'));
-  const parsed = parseTrustAnchors(fx.anchor);
-  if (!parsed.ok) throw new Error('replay fixture anchor does not parse');
-  const now = Date.parse(fx.recordedAt);
-  // Raw bytes are kept, parsing happens per query as with a real resolver.
-  const bytes = new Map<string, Uint8Array>(Object.entries(fx.responses as Record<string, string>).map(([k, v]) => [k, fromBase64(v)!]));
-  const resolver: QueryResolver = {
-    async query(name, type): Promise<DohResult> {
-      const b = bytes.get(`${canonicalName(name)}/${type}`);
-      if (!b) return { ok: false, error: { kind: 'network', message: 'not recorded', url: 'replay:' } };
-      return { ok: true, message: parseMessage(b), bytes: b, elapsedMs: 0, url: 'replay:' };
-    },
-  };
+  const fx: ReplayFixture = JSON.parse(readFileSync(new URL('../src/core/dnssec/fixtures/replay/world.json', import.meta.url), 'utf8'));
+  const fresh = replayValidators(fx, { signatures });
   const rows: CpuRow[] = [];
-  for (const c of fx.cases as { id: string; host: string; port: number }[]) {
+  for (const c of fx.cases) {
     const host = parseName(c.host)!;
-    const once = () => validateHost(new Validator({ resolver, anchors: parsed.anchors, now: () => now, signatures }), host, c.port);
+    const once = () => validateHost(fresh(), host, c.port);
     for (let i = 0; i < 10; i++) await once(); // warm JIT and the imported-key cache
     const c0 = process.cpuUsage();
     const t0 = performance.now();
