@@ -18,6 +18,8 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { nodeCryptoBackend } from '../../src/cli/node-crypto';
+import type { SignatureBackend } from '../../src/core/dnssec/algorithms';
 import type { QueryResolver } from '../../src/core/dnssec/fetcher';
 import type { LookupResult } from '../../src/core/dnssec/result';
 import { Validator } from '../../src/core/dnssec/validator';
@@ -66,10 +68,10 @@ const stats = { runs: 0, changed: 0, strict: 0, refetched: 0, byState: {} as Rec
 const key = (q: Question) => `${canonicalName(q.name)}/${q.type}`;
 
 /** A cold validator whose transport answers from the world through `transform`; `asked` logs each question as it is sent. */
-function validatorWith(transform: (q: Question, bytes: Uint8Array) => Uint8Array, asked?: Set<string>): Validator {
+function validatorWith(transform: (q: Question, bytes: Uint8Array) => Uint8Array, asked?: Set<string>, signatures?: SignatureBackend): Validator {
   const client = new DohClient({ urls: [setup.dohUrl], fetch: replayFetch(honest, transform), retries: 0 });
   const resolver: QueryResolver = { query: (name, type) => (asked?.add(key({ name, type })), client.query(name, type)) };
-  return new Validator({ resolver, anchors: setup.anchors });
+  return new Validator({ resolver, anchors: setup.anchors, signatures });
 }
 
 const verdictOf = (r: LookupResult) => `${r.state}/${r.result}/${recordSet(r.records).join(',')}`;
@@ -249,18 +251,20 @@ test(`mutated real answers never stay secure (${RUNS} runs)`, async () => {
     target: fc.nat(),
     victim: fc.nat(),
     own: fc.boolean(),
+    // Half the runs verify signatures as the CLI does (node:crypto), the others as browsers (WebCrypto).
+    nodeCrypto: fc.boolean(),
     ops: fc.array(op, { minLength: 1, maxLength: 3 }),
   });
   await fc.assert(
-    fc.asyncProperty(input, async ({ target: ti, victim: vi, own, ops }) => {
+    fc.asyncProperty(input, async ({ target: ti, victim: vi, own, nodeCrypto, ops }) => {
       const t = targets[ti % targets.length];
       // Half of the runs attack the lookup's own question, the others any question it asks.
       const victim = own ? t.questions.find((q) => q.key === key({ name: parseName(t.name)!, type: t.type }))! : t.questions[vi % t.questions.length];
       const realBytes = await honest.bytes(victim.name, victim.type);
       const mutatedBytes = mutate(realBytes, ops);
       const asked = new Set<string>();
-      const v = validatorWith((q, b) => (key(q) === victim.key ? mutatedBytes : b), asked);
-      const what = `${t.name}/${t.type} with ${victim.key} mutated by ${JSON.stringify(ops)}`;
+      const v = validatorWith((q, b) => (key(q) === victim.key ? mutatedBytes : b), asked, nodeCrypto ? nodeCryptoBackend : undefined);
+      const what = `${t.name}/${t.type} with ${victim.key} mutated by ${JSON.stringify(ops)} (${nodeCrypto ? 'node:crypto' : 'WebCrypto'})`;
       const r = await withTimeout(v.lookup(parseName(t.name)!, t.type), RUN_TIMEOUT_MS, what);
 
       stats.runs++;
