@@ -281,6 +281,18 @@ describe.concurrent('DS removed to fake an insecure delegation', () => {
     const r = await through('www.alg13.test', A, on('alg13.test', DS, async (m, _q, t) => negative(m, 0, (await t.honest('alg11.test', A)).authority)));
     expectBogus(r, ['denial-missing', 'denial-invalid']);
   });
+  // RFC 1034 §4.3.2, RFC 2181 §5.4.1: the answer to "name DS" is its answer section. The same
+  // signed DS RRset moved to the additional or authority section of that answer answers nothing
+  // (found by the fuzz test: chain.ts took it from any section of the DS answer itself).
+  for (const to of ['additional', 'authority'] as const) {
+    for (const zone of ['test', 'alg13.test']) {
+      test(`signed DS of ${zone} moved from the answer to the ${to} section of its own answer`, async () => {
+        const moveDs: Attack = (m) => ({ ...m, answer: [], [to]: [...m[to], ...m.answer] });
+        const r = await through('www.alg13.test', A, on(zone, DS, moveDs));
+        expectBogus(r, ['no-ds-proof']);
+      });
+    }
+  }
   test('DS answered NXDOMAIN without proof', async () => {
     expectBogus(await through('www.alg13.test', A, on('alg13.test', DS, (m) => negative(m, 3, []))), ['no-ds-proof']);
   });

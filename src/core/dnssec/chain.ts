@@ -216,12 +216,19 @@ async function signerZoneUncached(cfg: ChainConfig, signer: Name, ctx: VerdictCo
   }).status;
 }
 
-/** A DS RRset at `name` with signatures: in the answer to "name DS", else in any section of any answer of this verdict. */
+/**
+ * A DS RRset at `name` with signatures: in the answer section of the answer to "name DS", else in
+ * any section of any other answer of this verdict. The answer to the DS question itself speaks
+ * only through its answer section (RFC 1034 §3.7, §4.3.2; RFC 2181 §5.4.1 ranks additional data
+ * lowest), as in the walk's `step`: a response that moved its DS RRset to the additional section
+ * answers nothing, and the walk then judges it.
+ */
 async function signedDsAtHand(name: Name, ctx: VerdictContext): Promise<RRset | null> {
   const res = await ctx.fetcher.get(name, RRType.DS);
   const direct = res.ok ? rrsetOf(res.message.answer, name, RRType.DS) : null;
   if (direct && direct.sigs.length > 0) return direct;
   for (const m of await ctx.fetcher.settled()) {
+    if (res.ok && m === res.message) continue;
     for (const section of [m.answer, m.authority, m.additional]) {
       const set = rrsetOf(section, name, RRType.DS);
       if (set && set.sigs.length > 0) return set;
