@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { defaultOptions } from '../shared/options';
 import { replayFetch, replayFixture } from './replay.test-helper';
-import { CACHE_FAILURE_MS, CACHE_MAX_MS, CACHE_MIN_MS, Engine, anchorsFor, cacheLifetimeMs } from './engine';
+import { CACHE_FAILURE_MS, CACHE_MAX_MS, CACHE_MIN_MS, Engine, anchorsFor, cacheLifetimeMs, type AnswerStorage } from './engine';
+import type { FetchLike } from '../core/transport/doh';
+import type { StoredAnswersSnapshot } from '../core/transport/stored-answers';
+import { fromBase64, toBase64 } from '../core/util/encoding';
+import { parseMessage } from '../core/wire/packet';
+import { RRType } from '../core/wire/types';
 
 describe('cacheLifetimeMs', () => {
   it('follows the smallest validated TTL within bounds', () => {
@@ -126,5 +131,101 @@ describe('Engine', () => {
     engine.configure(defaultOptions());
     await expect(engine.checkMail('bad..name')).rejects.toThrow(/not a DNS name/);
     await expect(engine.lookupTlsa('www.example.org', 443)).rejects.toThrow();
+  });
+});
+
+describe('Engine: answers kept for the next life of the background', () => {
+  const fx = replayFixture;
+  const options = { ...defaultOptions(), secondaryResolver: null, trustAnchor: { kind: 'custom' as const, text: fx.anchor } };
+
+  /** Session storage as the background has it: one snapshot, written when the engine says so. */
+  function memoryStorage(initial?: unknown) {
+    const s = { stored: initial as StoredAnswersSnapshot | undefined, saves: 0 };
+    const storage: AnswerStorage = {
+      load: async () => s.stored && JSON.parse(JSON.stringify(s.stored)),
+      save: (take) => {
+        s.saves++;
+        s.stored = take();
+      },
+    };
+    return { s, storage };
+  }
+  function counting(): { fetch: FetchLike; asked: () => number } {
+    let n = 0;
+    return {
+      fetch: (url, init) => {
+        n++;
+        return replayFetch(url, init);
+      },
+      asked: () => n,
+    };
+  }
+
+  it('a restarted background judges a site again from the kept answers, without a query', async () => {
+    let now = Date.parse(fx.recordedAt);
+    const mem = memoryStorage();
+    const net1 = counting();
+    const first = new Engine({ fetch: net1.fetch, now: () => now, answers: mem.storage });
+    first.configure(options);
+    first.prime();
+    const r1 = await first.check('www.alg13.test', 443);
+    expect([r1.result.address.state, r1.result.tlsa.state]).toEqual(['secure', 'secure']);
+    expect(net1.asked()).toBeGreaterThan(5);
+    expect(mem.s.stored?.answers.length).toBeGreaterThan(5);
+
+    now += 20_000;
+    const net2 = counting();
+    const second = new Engine({ fetch: net2.fetch, now: () => now, answers: mem.storage });
+    second.configure(options);
+    second.prime();
+    const r2 = await second.check('www.alg13.test', 443);
+    expect(net2.asked()).toBe(0);
+    expect(second.lastLoad).toMatchObject({ dropped: 0 });
+    expect([r2.result.address.state, r2.result.tlsa.state]).toEqual(['secure', 'secure']);
+    expect(r2.tlsaRecords).toEqual(r1.tlsaRecords);
+  });
+
+  it('another resolver, or "check again", does not use the kept answers', async () => {
+    const now = Date.parse(fx.recordedAt);
+    const mem = memoryStorage();
+    const first = new Engine({ fetch: replayFetch, now: () => now, answers: mem.storage });
+    first.configure(options);
+    await first.check('www.alg13.test', 443);
+
+    const net = counting();
+    const other = new Engine({ fetch: net.fetch, now: () => now, answers: mem.storage });
+    other.configure({ ...options, resolver: { kind: 'custom', url: 'https://other.test/dns-query' } });
+    await other.check('www.alg13.test', 443);
+    expect(other.lastLoad).toEqual({ loaded: 0, refused: 'other-resolvers' });
+    expect(net.asked()).toBeGreaterThan(5);
+
+    const net2 = counting();
+    const again = new Engine({ fetch: net2.fetch, now: () => now, answers: mem.storage });
+    again.configure(options, true);
+    await again.check('www.alg13.test', 443);
+    expect(net2.asked()).toBeGreaterThan(5);
+  });
+
+  it('kept answers that no longer prove the verdict are dropped and the resolver is asked', async () => {
+    const now = Date.parse(fx.recordedAt);
+    const mem = memoryStorage();
+    const first = new Engine({ fetch: replayFetch, now: () => now, answers: mem.storage });
+    first.configure(options);
+    await first.check('www.alg13.test', 443);
+    // The kept A RRset changed in storage (another address, the same signature).
+    const entry = mem.s.stored!.answers.find((a) => a.q === 'www.alg13.test./1')!;
+    const bytes = fromBase64(entry.b)!;
+    const address = parseMessage(bytes).answer.find((rr) => rr.type === RRType.A)!.rdata;
+    const at = bytes.findIndex((_, i) => address.every((x, j) => bytes[i + j] === x));
+    bytes[at + 3] ^= 0x01;
+    entry.b = toBase64(bytes);
+
+    const net = counting();
+    const second = new Engine({ fetch: net.fetch, now: () => now, answers: mem.storage });
+    second.configure(options);
+    const r = await second.check('www.alg13.test', 443);
+    expect(r.result.address.state).toBe('secure');
+    expect(r.verdict.a.records.map((rr) => rr.rdata)).toEqual([address]);
+    expect(net.asked()).toBeGreaterThan(0);
   });
 });

@@ -12,6 +12,8 @@ import { trustAnchorsFromText } from '../core/trust-anchor-text';
 import type { LookupResult } from '../core/dnssec/result';
 import { Validator } from '../core/dnssec/validator';
 import { DohClient, type FetchLike } from '../core/transport/doh';
+import { StoredAnswers, type LoadOutcome, type StoredAnswersSnapshot } from '../core/transport/stored-answers';
+import type { Message } from '../core/wire/types';
 import { tcpTlsaName } from '../core/dane/names';
 import { parseName } from '../core/wire/name';
 import { RRType, type TLSAData } from '../core/wire/types';
@@ -107,8 +109,29 @@ class PromiseCache<T> {
   }
 }
 
+/**
+ * Where the kept answers (core/transport/stored-answers.ts) live between lives of the background
+ * (storage.session in the browser), injected.
+ */
+export interface AnswerStorage {
+  /** What an earlier life stored, if anything (anything at all: it is checked entry by entry). */
+  load(): Promise<unknown>;
+  /** The kept answers changed: store the snapshot `take` gives (the storage may wait and coalesce). */
+  save(take: () => StoredAnswersSnapshot): void;
+}
+
+/** The kept answers of one set of resolver URLs, and the loading of an earlier life's snapshot into them. */
+interface Kept {
+  answers: StoredAnswers;
+  loading: Promise<void>;
+}
+
+/** A lookup that may be kept: proven one way or the other. */
+const proven = (l: Pick<LookupResult, 'state'>) => l.state === 'secure' || l.state === 'insecure';
+
 interface Configured {
   key: string;
+  kept: Kept | null;
   validator: Validator | null;
   primed?: boolean;
   anchorError: string | null;
@@ -122,10 +145,18 @@ export class Engine {
   private readonly mailCache: PromiseCache<MailResult>;
   private readonly fetchFn: FetchLike | undefined;
   private readonly now: () => number;
+  private readonly storage: AnswerStorage | undefined;
+  /** An earlier life's snapshot, read at construction, until a store of its resolvers takes it. */
+  private earlier: Promise<unknown> | null;
+  /** What loading the earlier snapshot gave (for tests and the bench). */
+  lastLoad: LoadOutcome | null = null;
 
-  constructor(deps: { fetch?: FetchLike; now?: () => number } = {}) {
+  constructor(deps: { fetch?: FetchLike; now?: () => number; answers?: AnswerStorage } = {}) {
     this.fetchFn = deps.fetch;
     this.now = deps.now ?? (() => Date.now());
+    this.storage = deps.answers;
+    // Read at once, beside the options: a restarted worker's first verdict waits for both, not one after the other.
+    this.earlier = this.storage ? this.storage.load().catch(() => undefined) : null;
     this.cache = new PromiseCache(CACHE_ENTRIES, this.now, (r) => cacheLifetimeMs([r.verdict.a, r.verdict.aaaa, r.verdict.tlsa]));
     this.mailCache = new PromiseCache(MAIL_CACHE_ENTRIES, this.now, (r) => (r.summary === 'indeterminate' ? CACHE_FAILURE_MS : MAIL_CACHE_MS));
   }
@@ -153,11 +184,43 @@ export class Engine {
     let anchorError: string | null = null;
     if ('error' in anchors) {
       anchorError = anchors.error;
-    } else {
-      const resolver = new DohClient({ urls, fetch: this.fetchFn, timeoutMs: 5000, retries: 1 });
-      validator = new Validator({ resolver, anchors: anchors.anchors, negativeAnchors: negativeAnchorNames(o), now: this.now });
     }
-    this.configured = { key, validator, anchorError, urls, tlsa: o.tlsa };
+    const kept = this.keptFor(urls, fresh);
+    if (!('error' in anchors)) {
+      validator = new Validator({ resolver: kept.answers, anchors: anchors.anchors, negativeAnchors: negativeAnchorNames(o), now: this.now });
+    }
+    this.configured = { key, kept, validator, anchorError, urls, tlsa: o.tlsa };
+  }
+
+  /**
+   * The kept answers of these resolver URLs: those in use when the URLs did not change (the
+   * answers are the resolver's, whatever the anchors or TLSA option), else a new store, into
+   * which an earlier life's snapshot of the same resolvers is loaded. `fresh` (the user's "check
+   * again") starts empty and forgets the earlier snapshot.
+   */
+  private keptFor(urls: string[], fresh: boolean): Kept {
+    const current = this.configured?.kept;
+    if (current && !fresh && JSON.stringify(current.answers.resolvers) === JSON.stringify(urls)) return current;
+    const answers = new StoredAnswers(new DohClient({ urls, fetch: this.fetchFn, timeoutMs: 5000, retries: 1 }), urls, this.now);
+    if (fresh) {
+      this.earlier = null;
+      this.storage?.save(() => answers.snapshot());
+    }
+    const earlier = this.earlier;
+    const loading = earlier
+      ? earlier.then((data) => {
+          if (data === undefined) return;
+          const outcome = answers.load(data);
+          this.lastLoad = outcome;
+          if (!('refused' in outcome) && this.earlier === earlier) this.earlier = null;
+        })
+      : Promise.resolve();
+    return { answers, loading };
+  }
+
+  /** Keeps the messages of a proven outcome, and has them stored. */
+  private keep(kept: Kept, messages: readonly Message[]): void {
+    if (kept.answers.keep(messages) > 0) this.storage?.save(() => kept.answers.snapshot());
   }
 
   /**
@@ -169,9 +232,14 @@ export class Engine {
    */
   prime(): void {
     const c = this.configured;
-    if (!c?.validator || c.primed) return;
+    if (!c?.validator || !c.kept || c.primed) return;
     c.primed = true;
-    void c.validator.prime();
+    const { validator, kept } = { validator: c.validator, kept: c.kept };
+    void kept.loading.then(async () => {
+      const ctx = validator.context();
+      const keys = await validator.prime(ctx);
+      if (keys.every(proven)) this.keep(kept, ctx.fetcher.arrived());
+    });
   }
 
   /** The host's validated DNS facts, from the cache while its TTL lasts. Rejects when misconfigured. */
@@ -237,15 +305,27 @@ export class Engine {
     const name = parseName(host);
     if (!name) throw new Error(`not a DNS name: ${host}`);
     const started = this.now();
-    let verdict: HostVerdict;
-    if (c.tlsa) {
-      verdict = await validateHost(validator, name, port);
-    } else {
+    const validate = async (): Promise<HostVerdict> => {
+      if (c.tlsa) return validateHost(validator, name, port);
       const ctx = validator.context();
       const [a, aaaa] = await Promise.all([validator.lookup(name, RRType.A, ctx), validator.lookup(name, RRType.AAAA, ctx)]);
       const tName = tcpTlsaName(name, port);
-      verdict = { a, aaaa, tlsa: tlsaNotAsked(tName), tlsaName: tName, ctx };
+      return { a, aaaa, tlsa: tlsaNotAsked(tName), tlsaName: tName, ctx };
+    };
+    const kept = c.kept!;
+    await kept.loading;
+    let verdict = await validate();
+    let lookups = [verdict.a, verdict.aaaa, verdict.tlsa];
+    const messages = verdict.ctx.fetcher.arrived();
+    if (!lookups.every(proven) && kept.answers.servedAny(messages)) {
+      // Kept answers gave a verdict that is not proven (a key rolled, the clock jumped): they are
+      // dropped and the resolver is asked, as a resolver re-fetches data that failed validation.
+      kept.answers.forget(messages);
+      this.storage?.save(() => kept.answers.snapshot());
+      verdict = await validate();
+      lookups = [verdict.a, verdict.aaaa, verdict.tlsa];
     }
+    if (lookups.every(proven)) this.keep(kept, verdict.ctx.fetcher.arrived());
     const result = toCheckResult(host, port, verdict, this.now() - started);
     const tlsaRecords = verdict.tlsa.records.filter((r) => r.data.kind === 'TLSA').map((r) => r.data as TLSAData);
     return { host, port, result, verdict, tlsaRecords, tlsaEnabled: c.tlsa, resolvers: c.urls, checkedAt: this.now() };

@@ -3,10 +3,11 @@ import type { Target } from '../shared/host-rules';
 import type { Options } from '../shared/options';
 import { loadOptions, onOptionsChanged, saveOptions } from '../shared/options-storage';
 import { Engine } from './engine';
+import { sessionAnswerStorage } from './kept-answers';
 import { OptionsLifecycle } from './options-lifecycle';
 import { timedFetch } from './timings';
 
-export const engine = new Engine({ fetch: timedFetch });
+export const engine = new Engine({ fetch: timedFetch, answers: sessionAnswerStorage() });
 
 const lifecycle = new OptionsLifecycle({ load: loadOptions, save: saveOptions, onChanged: onOptionsChanged }, engine);
 

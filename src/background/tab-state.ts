@@ -10,6 +10,7 @@ import { buildDetails, needsCertificate, type CertOutcome, type TlsInfo } from '
 import type { HostCheck } from './engine';
 import { currentOptions } from './options-state';
 import { problemsWith, report } from './report';
+import { sessionArea } from './session-area';
 import { showState } from './show-state';
 import { mark, timingsOn } from './timings';
 import { hasCertificateApi } from './tls-firefox';
@@ -99,16 +100,6 @@ export function stateOf(nav: Navigation): TabState {
 }
 
 const sessionKey = (tabId: number) => `tab:${tabId}`;
-
-interface SessionArea {
-  set(v: Record<string, unknown>): Promise<void>;
-  get(k: string): Promise<Record<string, unknown>>;
-  remove(k: string): Promise<void>;
-}
-
-function sessionArea(): SessionArea | null {
-  return (browser.storage as unknown as { session?: SessionArea }).session ?? null;
-}
 
 /** Listeners told every state a current navigation publishes (Chrome's after-the-fact blocking). */
 const published: ((nav: Navigation, state: TabState) => void)[] = [];

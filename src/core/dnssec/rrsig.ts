@@ -51,7 +51,7 @@ const TWO_31 = 0x80000000;
 const TWO_32 = 0x100000000;
 
 /** Signed distance from serial `b` to serial `a` (a − b) in 32-bit serial space; undefined when it is ±2^31 (RFC 1982 §3.2). */
-function serialDiff(a: number, b: number): number | undefined {
+export function serialDiff(a: number, b: number): number | undefined {
   const d = (((a - b) % TWO_32) + TWO_32) % TWO_32;
   if (d === TWO_31) return undefined;
   return d < TWO_31 ? d : d - TWO_32;

@@ -4,46 +4,14 @@
  * pinned clock. Expectations come from the world's catalogue, which the world test proves with
  * delv, unbound-host and openssl.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { validateHost } from '../check';
-import type { DohResult } from '../transport/doh';
-import { fromBase64 } from '../util/encoding';
-import { canonicalName, parseName } from '../wire/name';
-import { parseMessage } from '../wire/packet';
-import { parseTrustAnchors } from './anchors';
+import { parseName } from '../wire/name';
 import type { QueryResolver } from './fetcher';
+import { parseTrustAnchors } from './anchors';
 import { LIMITS } from './limits';
+import { anchors, fixture, recordedAt, replay } from './replay.test-helper';
 import { Validator } from './validator';
-
-interface Expect { state: string; result: string }
-const fixture: {
-  recordedAt: string;
-  sigExpiration: string;
-  anchor: string;
-  cases: { id: string; host: string; port: number; address: Expect; tlsa: Expect; tlsaName: string }[];
-  responses: Record<string, string>;
-} = JSON.parse(readFileSync(new URL('./fixtures/replay/world.json', import.meta.url), 'utf8'));
-
-const parsedAnchors = parseTrustAnchors(fixture.anchor);
-if (!parsedAnchors.ok) throw new Error('fixture anchor does not parse');
-const anchors = parsedAnchors.anchors;
-const recordedAt = Date.parse(fixture.recordedAt);
-
-function replay(): QueryResolver & { asked: string[] } {
-  const asked: string[] = [];
-  return {
-    asked,
-    async query(name, type): Promise<DohResult> {
-      const key = `${canonicalName(name)}/${type}`;
-      asked.push(key);
-      const b64 = fixture.responses[key];
-      if (!b64) return { ok: false, error: { kind: 'network', message: `not recorded: ${key}`, url: 'replay:' } };
-      const bytes = fromBase64(b64)!;
-      return { ok: true, message: parseMessage(bytes), bytes, elapsedMs: 0, url: 'replay:' };
-    },
-  };
-}
 
 function validatorAt(ms: number, resolver: QueryResolver = replay()): Validator {
   return new Validator({ resolver, anchors, now: () => ms });

@@ -143,8 +143,7 @@ export class Validator {
    * (bogus and indeterminate results are not cached: the next verdict asks again). Resolves with
    * the anchors' DNSKEY lookups; never rejects.
    */
-  async prime(): Promise<LookupResult[]> {
-    const ctx = this.context();
+  async prime(ctx: VerdictContext = this.context()): Promise<LookupResult[]> {
     const zones = [...new Set(this.cfg.anchors.map((a) => canonicalName(a.zone)))];
     return Promise.all(zones.map((z) => this.lookup(z, RRType.DNSKEY, ctx)));
   }
