@@ -43,11 +43,17 @@ export const PHASES = ['event', 'handler', 'validatorStart', 'firstQuery', 'firs
 export type PhaseName = (typeof PHASES)[number];
 type Stats = { median: number; p90: number; min: number; max: number };
 
+/**
+ * first: a site not visited before; repeat: again, the background alive; restart (Chromium): again
+ * after the browser stopped the extension's service worker, as it does after 30 s idle.
+ */
+export type VisitKind = 'first' | 'repeat' | 'restart';
+
 export interface PageLoadCell {
   browser: BrowserName;
   rttMs: number;
   mode: 'without' | 'extension';
-  visit: 'first' | 'repeat';
+  visit: VisitKind;
   runs: number;
   loadMs: { median: number; p90: number; min: number; max: number };
   /** Extension only: navigation start → verdict. */
@@ -203,7 +209,21 @@ export async function runPageLoadBench(
             for (const url of sites) await visit(b, helper, url);
             const repeat: Visit[] = [];
             for (const url of sites) repeat.push(await visit(b, helper, url));
-            for (const [visitKind, list] of [['first', first], ['repeat', repeat]] as const) {
+            // Chromium: each site again after the worker was stopped (the same pause without the extension).
+            const restart: Visit[] = [];
+            if (name === 'chromium') {
+              const cdp = helper ? await helper.createCDPSession() : null;
+              await cdp?.send('ServiceWorker.enable');
+              // The kept answers are written a second after the last verdict (background/kept-answers.ts).
+              await new Promise((r) => setTimeout(r, 1_500));
+              for (const url of sites) {
+                await cdp?.send('ServiceWorker.stopAllWorkers');
+                await new Promise((r) => setTimeout(r, 300));
+                restart.push(await visit(b, helper, url));
+              }
+            }
+            const kinds: [VisitKind, Visit[]][] = [['first', first], ['repeat', repeat], ['restart', restart]];
+            for (const [visitKind, list] of kinds.filter(([, l]) => l.length > 0)) {
               cells.push(cellOf(name, rtt, mode, visitKind, list));
               const c = cells.at(-1)!;
               log(
@@ -244,7 +264,7 @@ function expectedStates(browser: BrowserName): string[] {
   return browser === 'chromium' ? ['secure-not-compared', 'secure-tlsa-match', 'secure'] : ['secure-tlsa-match', 'secure'];
 }
 
-function cellOf(browser: BrowserName, rttMs: number, mode: 'without' | 'extension', visit: 'first' | 'repeat', list: Visit[]): PageLoadCell {
+function cellOf(browser: BrowserName, rttMs: number, mode: 'without' | 'extension', visit: VisitKind, list: Visit[]): PageLoadCell {
   const withVerdict = list.filter((v) => v.verdictMs !== null);
   const phases: PageLoadCell['phases'] = {};
   for (const p of PHASES) {
@@ -293,7 +313,8 @@ export function markdown(r: PageLoadResults): string {
       '|---|---|---|---|---|---|---|---|',
     );
     for (const rtt of [...new Set(cells.map((c) => c.rttMs))]) {
-      for (const visit of ['first', 'repeat'] as const) {
+      for (const visit of ['first', 'repeat', 'restart'] as const) {
+        if (!cells.some((c) => c.rttMs === rtt && c.visit === visit)) continue;
         const without = cells.find((c) => c.rttMs === rtt && c.mode === 'without' && c.visit === visit);
         const withExt = cells.find((c) => c.rttMs === rtt && c.mode === 'extension' && c.visit === visit);
         const delta = without && withExt ? r1(withExt.loadMs.median - without.loadMs.median) : NaN;
@@ -324,6 +345,8 @@ export function markdown(r: PageLoadResults): string {
     '',
     'first visit: a site not loaded before in that browser; with the extension a fresh validator (empty caches).',
     'repeat visit: the same site again; the extension answers from its verdict cache.',
+    'restart (Chromium): the same site again after the extension\'s service worker was stopped (DevTools protocol, as Chrome does after 30 s idle): the worker starts',
+    'for the navigation, reads the options and the kept answers (session storage) and validates them again; no phase marks (the bench turns them on in the stopped worker).',
     'verdict: when an extension page received the settled state the background broadcast.',
     'Phases: event = the browser\'s webRequest time stamp; handler = our listener ran; validatorStart; firstQuery = first DoH request sent; firstAnswer = first DoH',
     'response (none on a cached verdict); lastAnswer = the last DoH response before the verdict; verdict = the engine settled; painted = setIcon/badge/title done; broadcast = pages told;',

