@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
 import webExtension from 'vite-plugin-web-extension';
-import { renderIcons } from './scripts/render-icons.mjs';
+import { renderIconPixels, renderIcons } from './scripts/render-icons.mjs';
 
 const BROWSERS = ['chrome', 'firefox'] as const;
 type Browser = (typeof BROWSERS)[number];
@@ -22,6 +22,23 @@ function iconsPlugin(outDir: string): Plugin {
       // vite-plugin-web-extension runs child builds with this config too; render once, in the parent.
       if (process.env.VITE_PLUGIN_WEB_EXTENSION_CHILD_BUILD === 'true') return;
       await renderIcons({ outDir: path.join(outDir, 'icons') });
+    },
+  };
+}
+
+/**
+ * `virtual:icon-pixels`: the toolbar icons as RGBA pixels (scripts/render-icons.mjs), so that a
+ * starting Chrome worker paints without fetching and decoding PNGs (src/background/show-state.ts).
+ * Firefox's event page is a document and paints from the PNG paths: null there.
+ */
+function iconPixelsPlugin(browser: Browser): Plugin {
+  const id = 'virtual:icon-pixels';
+  return {
+    name: 'dnssec-tlsa-validator:icon-pixels',
+    resolveId: (source) => (source === id ? `\0${id}` : null),
+    async load(source) {
+      if (source !== `\0${id}`) return null;
+      return `export default ${JSON.stringify(browser === 'chrome' ? await renderIconPixels() : null)};`;
     },
   };
 }
@@ -55,6 +72,7 @@ export default defineConfig(({ mode }) => {
         transformManifest: (manifest) => ({ ...manifest, version: pkg.version }),
       }),
       iconsPlugin(outDir),
+      iconPixelsPlugin(browser),
     ],
   };
 });

@@ -5,3 +5,7 @@ export declare function renderIcons(options: {
   outDir: string;
   sizes?: readonly number[];
 }): Promise<string[]>;
+export declare function renderIconPixels(options?: {
+  srcDir?: string;
+  sizes?: readonly number[];
+}): Promise<Record<string, Record<number, string>> | null>;
