@@ -165,23 +165,38 @@ describe('StoredAnswers', () => {
       const s = await fresh();
       const good = s.answers.length;
       const base = s.answers[0]!;
-      const other = s.answers[1]!;
       s.answers.push(
         null as never,
         { ...base, b: 'not base64!' },
         { ...base, q: 'www.alg13.test./x' },
-        { ...base, q: other.q }, // another question's message
         { ...base, e: recordedAt - 1 },
         { ...base, f: recordedAt + 60_000 },
         { ...base, e: base.f + STORED_ANSWER_LIMITS.maxTtlSeconds * 1000 + 1 },
         { ...base, b: toBase64(new Uint8Array(STORED_ANSWER_LIMITS.maxBytes + 1)) },
       );
       const out = life(clock).store.load(s);
-      expect(out).toEqual({
-        loaded: good,
-        dropped: 8,
-        droppedWhy: { malformed: 3, 'question-mismatch': 1, expired: 1, 'too-long': 2, 'too-large': 1 },
-      });
+      expect(out).toEqual({ loaded: good, dropped: 7, droppedWhy: { malformed: 3, expired: 1, 'too-long': 2, 'too-large': 1 } });
+    });
+
+    test('what only the message shows is found on first use: that entry is dropped and the resolver asked', async () => {
+      const s = await fresh();
+      const a = s.answers.find((x) => x.q === 'www.alg13.test./1')!;
+      const aaaa = s.answers.find((x) => x.q === 'www.alg13.test./28')!;
+      const tlsa = s.answers.find((x) => x.q === '_443._tcp.www.alg13.test./52')!;
+      const bytes = fromBase64(tlsa.b)!;
+      const answers = [
+        { ...a, b: aaaa.b }, // the message of another question
+        { ...aaaa, b: toBase64(bytes.subarray(0, bytes.length - 5)) }, // cut short: no DNS message
+        { ...tlsa, e: tlsa.f + (messageTtl(parseMessage(bytes)) + 1) * 1000 }, // past its own TTL
+      ];
+      const l = life(clock, { ...s, answers });
+      expect(l.load).toEqual({ loaded: 3, dropped: 0, droppedWhy: {} });
+      for (const [name, type] of [['www.alg13.test', RRType.A], ['www.alg13.test', RRType.AAAA], ['_443._tcp.www.alg13.test', RRType.TLSA]] as const) {
+        const r = await l.store.query(parseName(name)!, type);
+        expect(r.ok && r.url, `${name}/${type}`).toBe('replay:');
+      }
+      expect(l.store.droppedOnUse).toEqual({ 'question-mismatch': 1, malformed: 1, 'too-long': 1 });
+      expect(l.store.size).toBe(0);
     });
 
     test('a question given twice: the newer arrival stays', async () => {

@@ -51,8 +51,14 @@ export type LoadOutcome =
 
 export type DropReason = 'malformed' | 'expired' | 'too-large' | 'question-mismatch' | 'too-long' | 'superseded' | 'over-limit';
 
+/**
+ * A kept message. One loaded from a snapshot stays base64 text until it is asked for: a restarted
+ * background reads hundreds of entries and uses a handful, so decoding, parsing and checking
+ * each (question, TTL, signatures) happen on first use; what fails there is dropped then.
+ */
 interface Entry {
-  bytes: Uint8Array;
+  bytes: Uint8Array | null;
+  b64: string | null;
   fetched: number;
   expires: number;
 }
@@ -118,8 +124,8 @@ export class StoredAnswers implements QueryResolver {
     const hit = this.entries.get(key);
     if (hit) {
       const now = this.now();
-      if (hit.expires > now) {
-        const message = parseMessage(hit.bytes); // parsed when kept or loaded: cannot fail
+      const message = hit.expires > now ? this.usable(name, type, hit) : null;
+      if (message && hit.bytes) {
         const age = Math.max(0, Math.floor((now - hit.fetched) / 1000));
         for (const section of [message.answer, message.authority, message.additional]) {
           // The OPT pseudo-record's TTL field holds EDNS flags, not a time (RFC 6891 §6.1.3).
@@ -134,6 +140,38 @@ export class StoredAnswers implements QueryResolver {
     if (r.ok) this.seen.set(r.message, { key, bytes: r.bytes, fetched: this.now(), stored: false });
     return r;
   }
+
+  /**
+   * The entry's message, parsed; for an entry loaded from a snapshot, checked on this first use:
+   * a DNS message (RFC 1035 §4.1) answering this very question, kept no longer than
+   * `servableUntil`. Null (and counted in `droppedOnUse`) otherwise: the resolver is asked.
+   */
+  private usable(name: Name, type: number, e: Entry): Message | null {
+    if (e.bytes) return parseMessage(e.bytes); // kept from the resolver in this life: parsed before
+    const fail = (why: DropReason): null => {
+      this.droppedOnUse[why] = (this.droppedOnUse[why] ?? 0) + 1;
+      this.entries.delete(keyOf(name, type));
+      return null;
+    };
+    const bytes = e.b64 === null ? null : fromBase64(e.b64);
+    if (!bytes || bytes.length < 12) return fail('malformed');
+    if (bytes.length > STORED_ANSWER_LIMITS.maxBytes) return fail('too-large');
+    let m: Message;
+    try {
+      m = parseMessage(bytes);
+    } catch {
+      return fail('malformed');
+    }
+    const question = m.question[0];
+    if (m.question.length !== 1 || !question || !namesEqual(question.name, name) || question.type !== type || !m.header.qr) return fail('question-mismatch');
+    if (e.expires > servableUntil(m, e.fetched)) return fail('too-long');
+    e.bytes = bytes;
+    e.b64 = null;
+    return m;
+  }
+
+  /** Loaded entries dropped on their first use, by reason (a snapshot's faults found late). */
+  readonly droppedOnUse: Partial<Record<DropReason, number>> = {};
 
   /** Whether any of these messages was served from the store. */
   servedAny(messages: readonly Message[]): boolean {
@@ -154,7 +192,7 @@ export class StoredAnswers implements QueryResolver {
       const expires = servableUntil(m, s.fetched);
       if (expires <= now) continue;
       this.entries.delete(s.key);
-      this.entries.set(s.key, { bytes: s.bytes, fetched: s.fetched, expires });
+      this.entries.set(s.key, { bytes: s.bytes, b64: null, fetched: s.fetched, expires });
       changed++;
     }
     this.trim();
@@ -181,7 +219,9 @@ export class StoredAnswers implements QueryResolver {
   snapshot(): StoredAnswersSnapshot {
     const now = this.now();
     const answers: StoredAnswersSnapshot['answers'] = [];
-    for (const [q, e] of this.entries) if (e.expires > now) answers.push({ q, b: toBase64(e.bytes), f: e.fetched, e: e.expires });
+    for (const [q, e] of this.entries) {
+      if (e.expires > now) answers.push({ q, b: e.b64 ?? toBase64(e.bytes!), f: e.fetched, e: e.expires });
+    }
     return { v: 1, resolvers: [...this.resolvers], answers };
   }
 
@@ -220,22 +260,16 @@ export class StoredAnswers implements QueryResolver {
     const name = slash > 0 ? parseName(q.slice(0, slash)) : null;
     const type = Number(q.slice(slash + 1));
     if (!name || !Number.isInteger(type) || type < 1 || type > 0xffff || keyOf(name, type) !== q) return 'malformed';
-    const bytes = fromBase64(b);
-    if (!bytes || bytes.length < 12) return 'malformed';
-    if (bytes.length > STORED_ANSWER_LIMITS.maxBytes) return 'too-large';
-    let m: Message;
-    try {
-      m = parseMessage(bytes);
-    } catch {
-      return 'malformed';
-    }
-    const question = m.question[0];
-    if (m.question.length !== 1 || !question || !namesEqual(question.name, name) || question.type !== type || !m.header.qr) return 'question-mismatch';
-    if (e > servableUntil(m, f)) return 'too-long';
+    // Base64 (RFC 4648 §4: 3 bytes per 4 characters, less the padding) of at most maxBytes; decoded on first use.
+    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b)) return 'malformed';
+    const size = Math.floor((b.length * 3) / 4) - (b.endsWith('==') ? 2 : b.endsWith('=') ? 1 : 0);
+    if (size > STORED_ANSWER_LIMITS.maxBytes) return 'too-large';
+    if (size < 12) return 'malformed'; // shorter than a DNS header (RFC 1035 §4.1.1)
+    if (e - f > STORED_ANSWER_LIMITS.maxTtlSeconds * 1000) return 'too-long';
     const current = this.entries.get(q);
     if (current && current.fetched >= f) return 'superseded'; // what this life already has is as new or newer
     this.entries.delete(q);
-    this.entries.set(q, { bytes, fetched: f, expires: e });
+    this.entries.set(q, { bytes: null, b64: b, fetched: f, expires: e });
     return null;
   }
 
