@@ -39,7 +39,7 @@ const REPO = path.resolve(import.meta.dirname, '..');
 const RESULTS = path.join(REPO, 'bench', 'results');
 
 /** Background phases, ms after navigation start (bench-only timings, src/background/timings.ts). */
-export const PHASES = ['event', 'handler', 'validatorStart', 'firstQuery', 'firstAnswer', 'lastAnswer', 'verdict', 'painted', 'broadcast', 'stored', 'headersIn', 'certRead', 'headersOut'] as const;
+export const PHASES = ['workerCreated', 'scriptEvaluated', 'event', 'handler', 'validatorStart', 'firstQuery', 'firstAnswer', 'lastAnswer', 'verdict', 'painted', 'broadcast', 'stored', 'headersIn', 'certRead', 'headersOut'] as const;
 export type PhaseName = (typeof PHASES)[number];
 type Stats = { median: number; p90: number; min: number; max: number };
 
@@ -132,11 +132,16 @@ async function visit(b: LaunchedBrowser, helper: Page | null, url: string): Prom
     );
     const navStart = nav.origin + nav.start;
     // The background's phase marks of this navigation (recorded since the bench turned them on).
-    const { records } = await ext<{ records: { tabId: number; url: string; marks: Partial<Record<PhaseName, number>> }[] }>(
-      helper,
-      "return api.runtime.sendMessage({ type: 'benchTimings' });",
-    );
-    const marks = records.find((r) => r.tabId === tabId && r.url === url)?.marks ?? {};
+    const { records, background } = await ext<{
+      records: { tabId: number; url: string; marks: Partial<Record<PhaseName, number>> }[];
+      background: { createdAt: number; evaluatedAt: number | null };
+    }>(helper, "return api.runtime.sendMessage({ type: 'benchTimings' });");
+    const marks: Partial<Record<PhaseName, number>> = { ...(records.find((r) => r.tabId === tabId && r.url === url)?.marks ?? {}) };
+    // A background started for this navigation (restart visits): its own start-up.
+    if (background.createdAt > nav.origin + nav.start - 1_000) {
+      marks.workerCreated = background.createdAt;
+      if (background.evaluatedAt !== null) marks.scriptEvaluated = background.evaluatedAt;
+    }
     const phases: Partial<Record<PhaseName, number>> = {};
     for (const p of PHASES) if (marks[p] !== undefined) phases[p] = marks[p]! - navStart;
     if (process.env.PAGE_LOAD_RAW) fs.appendFileSync(process.env.PAGE_LOAD_RAW, `${JSON.stringify({ url, navStart, loadMs, verdictMs: at! - navStart, marks })}\n`);
@@ -346,9 +351,10 @@ export function markdown(r: PageLoadResults): string {
     'first visit: a site not loaded before in that browser; with the extension a fresh validator (empty caches).',
     'repeat visit: the same site again; the extension answers from its verdict cache.',
     'restart (Chromium): the same site again after the extension\'s service worker was stopped (DevTools protocol, as Chrome does after 30 s idle): the worker starts',
-    'for the navigation, reads the options and the kept answers (session storage) and validates them again; no phase marks (the bench turns them on in the stopped worker).',
+    'for the navigation, reads the options and the kept answers (session storage) and validates them again; only its own start is marked (the other marks are off in a new worker).',
     'verdict: when an extension page received the settled state the background broadcast.',
-    'Phases: event = the browser\'s webRequest time stamp; handler = our listener ran; validatorStart; firstQuery = first DoH request sent; firstAnswer = first DoH',
+    'Phases: workerCreated / scriptEvaluated = restart visits: the browser created the stopped worker again / its script ran to the end (listeners registered);',
+    'event = the browser\'s webRequest time stamp; handler = our listener ran; validatorStart; firstQuery = first DoH request sent; firstAnswer = first DoH',
     'response (none on a cached verdict); lastAnswer = the last DoH response before the verdict; verdict = the engine settled; painted = setIcon/badge/title done; broadcast = pages told;',
     'stored = session storage written. Firefox: headersIn/certRead/headersOut = the blocking onHeadersReceived listener called,',
     'getSecurityInfo answered, the response let go; "response held" = headersOut − headersIn.',

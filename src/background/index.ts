@@ -33,7 +33,7 @@ import { certApi, onPublish } from './tab-state';
 import { enforceAfterTheFact } from './chrome-blocking';
 import { followHelperPermission } from './helper';
 import { DISPLAY_STATES } from '../shared/display-state';
-import { isTimingsMessage, markNavigation, onTimingsMessage } from './timings';
+import { isTimingsMessage, markEvaluated, markNavigation, onTimingsMessage } from './timings';
 
 const WEB = { urls: ['http://*/*', 'https://*/*'] };
 
@@ -81,3 +81,5 @@ predrawIcons(DISPLAY_STATES);
 
 browser.runtime.onStartup.addListener(() => void judgeAllTabs());
 browser.runtime.onInstalled.addListener(() => void judgeAllTabs());
+
+markEvaluated();

@@ -124,6 +124,19 @@ export interface TimingsReport {
   records: TabTimings[];
   /** DoH requests sent since recording was turned on. */
   queries: number;
+  /**
+   * This background's own start (kept always: two numbers): when the browser created it and when
+   * its script had run to the end (listeners registered), wall-clock ms. After the browser stopped
+   * an idle worker, the bench compares them with the navigation that woke it.
+   */
+  background: { createdAt: number; evaluatedAt: number | null };
+}
+
+let evaluatedAt: number | null = null;
+
+/** The background's script has run to its end (index.ts, last line). */
+export function markEvaluated(): void {
+  evaluatedAt ??= clock();
 }
 
 /** `enable: true` turns recording on (and empties it); otherwise answers the records so far. */
@@ -134,5 +147,5 @@ export function onTimingsMessage(m: TimingsMessage): Promise<TimingsReport> {
     byTab.clear();
     collecting.clear();
   } else if (m.enable === false) enabled = false;
-  return Promise.resolve({ records: [...byTab.values()], queries });
+  return Promise.resolve({ records: [...byTab.values()], queries, background: { createdAt: performance.timeOrigin, evaluatedAt } });
 }
