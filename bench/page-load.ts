@@ -134,11 +134,11 @@ async function visit(b: LaunchedBrowser, helper: Page | null, url: string): Prom
     // The background's phase marks of this navigation (recorded since the bench turned them on).
     const { records, background } = await ext<{
       records: { tabId: number; url: string; marks: Partial<Record<PhaseName, number>> }[];
-      background: { createdAt: number; evaluatedAt: number | null };
+      background?: { createdAt: number; evaluatedAt: number | null };
     }>(helper, "return api.runtime.sendMessage({ type: 'benchTimings' });");
     const marks: Partial<Record<PhaseName, number>> = { ...(records.find((r) => r.tabId === tabId && r.url === url)?.marks ?? {}) };
     // A background started for this navigation (restart visits): its own start-up.
-    if (background.createdAt > nav.origin + nav.start - 1_000) {
+    if (background && background.createdAt > nav.origin + nav.start - 1_000) {
       marks.workerCreated = background.createdAt;
       if (background.evaluatedAt !== null) marks.scriptEvaluated = background.evaluatedAt;
     }
@@ -215,6 +215,7 @@ export async function runPageLoadBench(
             const repeat: Visit[] = [];
             for (const url of sites) repeat.push(await visit(b, helper, url));
             // Chromium: each site again after the worker was stopped (the same pause without the extension).
+            // Firefox: in a browser of its own whose event page is suspended after 1 s idle (below).
             const restart: Visit[] = [];
             if (name === 'chromium') {
               const cdp = helper ? await helper.createCDPSession() : null;
@@ -227,6 +228,7 @@ export async function runPageLoadBench(
                 restart.push(await visit(b, helper, url));
               }
             }
+            if (name === 'firefox') restart.push(...(await firefoxRestarts(empty, dist, mode, world, sites, front)));
             const kinds: [VisitKind, Visit[]][] = [['first', first], ['repeat', repeat], ['restart', restart]];
             for (const [visitKind, list] of kinds.filter(([, l]) => l.length > 0)) {
               cells.push(cellOf(name, rtt, mode, visitKind, list));
@@ -262,6 +264,36 @@ export async function runPageLoadBench(
   fs.writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   fs.writeFileSync(path.join(RESULTS, 'page-load.md'), markdown(results));
   return results;
+}
+
+/**
+ * Firefox's restart visits: a browser whose event page is suspended after 1 s without events
+ * (`extensions.background.idle.timeout`, 30 s by default); one untimed round lets the background
+ * keep its answers, then each site again after 2.5 s of quiet (suspended meanwhile: the bench
+ * sees the background's new start time). The same in the "without" browser.
+ */
+async function firefoxRestarts(empty: string, dist: string, mode: 'without' | 'extension', world: World, sites: string[], front: string): Promise<Visit[]> {
+  const b = await launchFirefox({ extensionDir: mode === 'extension' ? dist : empty, world, firefoxPrefs: { 'extensions.background.idle.timeout': 1_000 } });
+  try {
+    let helper: Page | null = null;
+    if (mode === 'extension') {
+      helper = await openExtensionPage(b, 'src/options/index.html');
+      await configure(helper, worldOptions(world, { resolver: { kind: 'custom', url: front } }));
+      await ext(
+        helper,
+        "globalThis.__verdicts = []; api.runtime.onMessage.addListener((m) => { if (m?.type === 'tabStateChanged' && m.state.state !== 'checking') globalThis.__verdicts.push({ tabId: m.state.tabId, url: m.state.url, state: m.state.state, at: performance.timeOrigin + performance.now() }); });",
+      );
+    }
+    for (const url of sites) await visit(b, helper, url);
+    const out: Visit[] = [];
+    for (const url of sites) {
+      await new Promise((r) => setTimeout(r, 2_500));
+      out.push(await visit(b, helper, url));
+    }
+    return out;
+  } finally {
+    await b.close();
+  }
 }
 
 /** Display states that are right for these signed sites with TLSA (anything else is listed as unexpected). */
@@ -350,7 +382,8 @@ export function markdown(r: PageLoadResults): string {
     '',
     'first visit: a site not loaded before in that browser; with the extension a fresh validator (empty caches).',
     'repeat visit: the same site again; the extension answers from its verdict cache.',
-    'restart (Chromium): the same site again after the extension\'s service worker was stopped (DevTools protocol, as Chrome does after 30 s idle): the worker starts',
+    'restart: the same site again after the browser stopped the background (Chromium: the service worker stopped over the DevTools protocol, as Chrome does after 30 s idle;',
+    'Firefox: a browser of its own whose event page is suspended after 1 s idle instead of 30 s, each visit after 2.5 s of quiet): the background starts',
     'for the navigation, reads the options and the kept answers (session storage) and validates them again; only its own start is marked (the other marks are off in a new worker).',
     'verdict: when an extension page received the settled state the background broadcast.',
     'Phases: workerCreated / scriptEvaluated = restart visits: the browser created the stopped worker again / its script ran to the end (listeners registered);',

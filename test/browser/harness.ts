@@ -47,6 +47,8 @@ export interface LaunchOptions {
    * extension loaded here lists the permission as required (same key, same id).
    */
   nativeHelper?: boolean;
+  /** Firefox: further preferences (the page-load bench shortens the event page's idle time-out). */
+  firefoxPrefs?: Record<string, string | number | boolean>;
 }
 
 export interface LaunchedBrowser {
@@ -306,6 +308,7 @@ export async function launchFirefox(opts: LaunchOptions): Promise<LaunchedBrowse
         ...FIREFOX_QUIET_PREFS,
         ...firefoxNetworkPrefs(opts.world),
         'extensions.webextensions.uuids': JSON.stringify({ [geckoId]: FIREFOX_EXTENSION_UUID }),
+        ...opts.firefoxPrefs,
       },
       env: { ...process.env, HOME: path.join(tmp, 'home'), MOZ_CRASHREPORTER_DISABLE: '1' },
     });
