@@ -9,8 +9,8 @@
  * - the address-mismatch state (Chromium): the browser is made to connect to another world site's
  *   address (--host-resolver-rules through the harness, certificate errors ignored over CDP), so
  *   the connected address is not among the validated A records;
- * - kept answers (Chromium): after the service worker was stopped (as Chrome does after 30 s
- *   idle), a site seen before is judged again without a question to the resolver (its log).
+ * - kept answers: after the background was stopped (as both browsers do after 30 s idle), a
+ *   site seen before is judged again without a question to the resolver (its log).
  * Screenshots: test/artifacts/screenshots/<browser>/.
  */
 import { execFileSync } from 'node:child_process';
@@ -446,35 +446,46 @@ describe.each(BROWSERS)('%s extras', (name, launch, distName) => {
     });
   }
 
-  if (name === 'chromium') {
-    // Chrome stops an idle extension worker after 30 s; the DevTools protocol stops it at once.
-    test('after the worker was stopped, a site seen before is judged from the kept answers, without asking the resolver', async () => {
-      const site = siteUrl(world, 'rollover-www');
+  // The browsers stop an idle background (Chrome's worker and Firefox's event page after 30 s).
+  // Chromium: the DevTools protocol stops the worker at once; Firefox: a browser of its own whose
+  // event page is suspended after 1 s without events.
+  test('after the background was stopped, a site seen before is judged from the kept answers, without asking the resolver', async () => {
+    const site = siteUrl(world, 'rollover-www');
+    const own = name === 'firefox' ? await launchFirefox({ extensionDir: path.join(REPO, 'dist', distName), world, firefoxPrefs: { 'extensions.background.idle.timeout': 1_000 } }) : null;
+    try {
+      const page = own ? await openExtensionPage(own, OPTIONS_PAGE) : helper;
       // Through the front, whose log lists every question it is asked.
-      await configure(helper, worldOptions(world, { resolver: { kind: 'custom', url: world.front.doh } }));
-      const verdictOf = async (tabId: number) =>
-        waitFor('verdict', () => tabState(helper, tabId), (s) => s.url === site.url && s.state !== 'checking', 20_000);
-      const first = await openTab(helper, site.url);
+      await configure(page, worldOptions(world, { resolver: { kind: 'custom', url: world.front.doh } }));
+      const verdictOf = async (tabId: number) => waitFor('verdict', () => tabState(page, tabId), (s) => s.url === site.url && s.state !== 'checking', 20_000);
+      const started = async () => (await ext<{ background: { createdAt: number } }>(page, "return api.runtime.sendMessage({ type: 'benchTimings' });")).background.createdAt;
+      const first = await openTab(page, site.url);
       const before = await verdictOf(first);
-      expect(before.state).toBe('secure-not-compared');
-      await closeTab(helper, first);
+      expect(before.state).toBe(name === 'firefox' ? 'secure-tlsa-match' : 'secure-not-compared');
+      await closeTab(page, first);
+      const startedBefore = await started();
       const asked = () => fs.readFileSync(world.front.log, 'utf8').split('\n').filter((l) => l.includes('rollover.test.'));
       const askedBefore = asked().length;
       expect(askedBefore).toBeGreaterThanOrEqual(5);
       // The kept answers are written a second after the verdict (background/kept-answers.ts).
       await new Promise((r) => setTimeout(r, 1_500));
-      const cdp = await helper.createCDPSession();
-      await cdp.send('ServiceWorker.enable');
-      const stopped = new Promise<void>((resolve) => {
-        cdp.on('ServiceWorker.workerVersionUpdated', (e: { versions: { runningStatus: string }[] }) => {
-          if (e.versions.length > 0 && e.versions.every((v) => v.runningStatus === 'stopped')) resolve();
+      if (own) {
+        await new Promise((r) => setTimeout(r, 2_000)); // suspended after 1 s without events
+      } else {
+        const cdp = await helper.createCDPSession();
+        await cdp.send('ServiceWorker.enable');
+        const stopped = new Promise<void>((resolve) => {
+          cdp.on('ServiceWorker.workerVersionUpdated', (e: { versions: { runningStatus: string }[] }) => {
+            if (e.versions.length > 0 && e.versions.every((v) => v.runningStatus === 'stopped')) resolve();
+          });
         });
-      });
-      await cdp.send('ServiceWorker.stopAllWorkers');
-      await stopped;
-      // The navigation wakes the worker: options and kept answers read, the site judged again.
-      const again = await openTab(helper, site.url);
+        await cdp.send('ServiceWorker.stopAllWorkers');
+        await stopped;
+        await cdp.detach();
+      }
+      // The navigation wakes the background: options and kept answers read, the site judged again.
+      const again = await openTab(page, site.url);
       const after = await verdictOf(again);
+      expect(await started(), 'a background started anew').toBeGreaterThan(startedBefore);
       expect(after.state).toBe(before.state);
       expect(after.details?.address.records).toEqual(before.details?.address.records);
       expect(after.details?.tlsa.records).toEqual(before.details?.tlsa.records);
@@ -482,11 +493,12 @@ describe.each(BROWSERS)('%s extras', (name, launch, distName) => {
       // from the kept ones and was verified again (a late speculative answer may be asked anew).
       const newly = asked().slice(askedBefore).filter((l) => !/ www\.rollover\.test\. (DS|DNSKEY) /.test(l));
       expect(newly).toEqual([]);
-      await closeTab(helper, again);
-      await cdp.detach();
-      await configure(helper, worldOptions(world));
-    }, 60_000);
-  }
+      await closeTab(page, again);
+      if (!own) await configure(helper, worldOptions(world));
+    } finally {
+      await own?.close();
+    }
+  }, 60_000);
 
   // The popup opened for a tab that has gone (closed meanwhile) shows its error line.
   test('the popup for a closed tab says so instead of hanging', async () => {
