@@ -190,13 +190,7 @@ export async function runPageLoadBench(
           try {
             let helper: Page | null = null;
             if (mode === 'extension') {
-              helper = await openExtensionPage(b, 'src/options/index.html');
-              await configure(helper, worldOptions(world, { resolver: { kind: 'custom', url: front } }));
-              // Record every settled verdict the background broadcasts, with its wall-clock time.
-              await ext(
-                helper,
-                "globalThis.__verdicts = []; api.runtime.onMessage.addListener((m) => { if (m?.type === 'tabStateChanged' && m.state.state !== 'checking') globalThis.__verdicts.push({ tabId: m.state.tabId, url: m.state.url, state: m.state.state, at: performance.timeOrigin + performance.now() }); });",
-              );
+              helper = await openHelper(b, world, front);
               // The background's phase marks (off unless asked: src/background/timings.ts).
               await ext(helper, "return api.runtime.sendMessage({ type: 'benchTimings', enable: true });");
             }
@@ -266,6 +260,17 @@ export async function runPageLoadBench(
   return results;
 }
 
+/** The extension page the bench drives: the resolver set, every settled verdict the background broadcasts recorded with its wall-clock time. */
+async function openHelper(b: LaunchedBrowser, world: World, resolver: string): Promise<Page> {
+  const helper = await openExtensionPage(b, 'src/options/index.html');
+  await configure(helper, worldOptions(world, { resolver: { kind: 'custom', url: resolver } }));
+  await ext(
+    helper,
+    "globalThis.__verdicts = []; api.runtime.onMessage.addListener((m) => { if (m?.type === 'tabStateChanged' && m.state.state !== 'checking') globalThis.__verdicts.push({ tabId: m.state.tabId, url: m.state.url, state: m.state.state, at: performance.timeOrigin + performance.now() }); });",
+  );
+  return helper;
+}
+
 /**
  * Firefox's restart visits: a browser whose event page is suspended after 1 s without events
  * (`extensions.background.idle.timeout`, 30 s by default); one untimed round lets the background
@@ -275,15 +280,7 @@ export async function runPageLoadBench(
 async function firefoxRestarts(empty: string, dist: string, mode: 'without' | 'extension', world: World, sites: string[], front: string): Promise<Visit[]> {
   const b = await launchFirefox({ extensionDir: mode === 'extension' ? dist : empty, world, firefoxPrefs: { 'extensions.background.idle.timeout': 1_000 } });
   try {
-    let helper: Page | null = null;
-    if (mode === 'extension') {
-      helper = await openExtensionPage(b, 'src/options/index.html');
-      await configure(helper, worldOptions(world, { resolver: { kind: 'custom', url: front } }));
-      await ext(
-        helper,
-        "globalThis.__verdicts = []; api.runtime.onMessage.addListener((m) => { if (m?.type === 'tabStateChanged' && m.state.state !== 'checking') globalThis.__verdicts.push({ tabId: m.state.tabId, url: m.state.url, state: m.state.state, at: performance.timeOrigin + performance.now() }); });",
-      );
-    }
+    const helper = mode === 'extension' ? await openHelper(b, world, front) : null;
     for (const url of sites) await visit(b, helper, url);
     const out: Visit[] = [];
     for (const url of sites) {
