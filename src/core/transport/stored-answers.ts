@@ -166,7 +166,6 @@ export class StoredAnswers implements QueryResolver {
     if (m.question.length !== 1 || !question || !namesEqual(question.name, name) || question.type !== type || !m.header.qr) return fail('question-mismatch');
     if (e.expires > servableUntil(m, e.fetched)) return fail('too-long');
     e.bytes = bytes;
-    e.b64 = null;
     return m;
   }
 
@@ -220,7 +219,8 @@ export class StoredAnswers implements QueryResolver {
     const now = this.now();
     const answers: StoredAnswersSnapshot['answers'] = [];
     for (const [q, e] of this.entries) {
-      if (e.expires > now) answers.push({ q, b: e.b64 ?? toBase64(e.bytes!), f: e.fetched, e: e.expires });
+      // Encoded once per entry (a snapshot is written after every verdict that kept something).
+      if (e.expires > now) answers.push({ q, b: (e.b64 ??= toBase64(e.bytes!)), f: e.fetched, e: e.expires });
     }
     return { v: 1, resolvers: [...this.resolvers], answers };
   }
