@@ -131,7 +131,7 @@ const proven = (l: Pick<LookupResult, 'state'>) => l.state === 'secure' || l.sta
 
 interface Configured {
   key: string;
-  kept: Kept | null;
+  kept: Kept;
   validator: Validator | null;
   primed?: boolean;
   anchorError: string | null;
@@ -232,9 +232,10 @@ export class Engine {
    */
   prime(): void {
     const c = this.configured;
-    if (!c?.validator || !c.kept || c.primed) return;
+    if (!c?.validator || c.primed) return;
     c.primed = true;
-    const { validator, kept } = { validator: c.validator, kept: c.kept };
+    const validator = c.validator;
+    const kept = c.kept;
     void kept.loading.then(async () => {
       const ctx = validator.context();
       const keys = await validator.prime(ctx);
@@ -312,7 +313,7 @@ export class Engine {
       const tName = tcpTlsaName(name, port);
       return { a, aaaa, tlsa: tlsaNotAsked(tName), tlsaName: tName, ctx };
     };
-    const kept = c.kept!;
+    const kept = c.kept;
     await kept.loading;
     let verdict = await validate();
     let lookups = [verdict.a, verdict.aaaa, verdict.tlsa];
