@@ -39,7 +39,7 @@ const REPO = path.resolve(import.meta.dirname, '..');
 const RESULTS = path.join(REPO, 'bench', 'results');
 
 /** Background phases, ms after navigation start (bench-only timings, src/background/timings.ts). */
-export const PHASES = ['workerCreated', 'scriptEvaluated', 'event', 'handler', 'validatorStart', 'firstQuery', 'firstAnswer', 'lastAnswer', 'verdict', 'painted', 'broadcast', 'stored', 'headersIn', 'certRead', 'headersOut'] as const;
+export const PHASES = ['workerCreated', 'scriptEvaluated', 'event', 'handler', 'validatorStart', 'firstQuery', 'firstAnswer', 'lastAnswer', 'verdict', 'compared', 'painted', 'broadcast', 'stored', 'headersIn', 'certRead', 'headersOut'] as const;
 export type PhaseName = (typeof PHASES)[number];
 type Stats = { median: number; p90: number; min: number; max: number };
 
@@ -385,7 +385,7 @@ export function markdown(r: PageLoadResults): string {
     'verdict: when an extension page received the settled state the background broadcast.',
     'Phases: workerCreated / scriptEvaluated = restart visits: the browser created the stopped worker again / its script ran to the end (listeners registered);',
     'event = the browser\'s webRequest time stamp; handler = our listener ran; validatorStart; firstQuery = first DoH request sent; firstAnswer = first DoH',
-    'response (none on a cached verdict); lastAnswer = the last DoH response before the verdict; verdict = the engine settled; painted = setIcon/badge/title done; broadcast = pages told;',
+    'response (none on a cached verdict); lastAnswer = the last DoH response before the verdict; verdict = the engine settled; compared = the certificate compared with the TLSA records (Firefox); painted = setIcon/badge/title done; broadcast = pages told;',
     'stored = session storage written. Firefox: headersIn/certRead/headersOut = the blocking onHeadersReceived listener called,',
     'getSecurityInfo answered, the response let go; "response held" = headersOut − headersIn.',
     '',

@@ -27,6 +27,8 @@ export type Phase =
   | 'lastAnswer'
   /** The engine's promise settled. */
   | 'verdict'
+  /** The certificate chain compared with the TLSA records (Firefox; Chrome with the helper). */
+  | 'compared'
   /** The settled state: toolbar painted (setIcon, badge, title resolved). */
   | 'painted'
   /** The settled state: broadcast to the pages sent. */
