@@ -185,12 +185,18 @@ describe('Engine: answers kept for the next life of the background', () => {
     expect(r2.tlsaRecords).toEqual(r1.tlsaRecords);
   });
 
-  it('another resolver, or "check again", does not use the kept answers', async () => {
-    const now = Date.parse(fx.recordedAt);
+  /** An earlier life of the background that checked www.alg13.test and kept its answers in `mem`. */
+  async function earlierLife(now: number): Promise<ReturnType<typeof memoryStorage>> {
     const mem = memoryStorage();
     const first = new Engine({ fetch: replayFetch, now: () => now, answers: mem.storage });
     first.configure(options);
     await first.check('www.alg13.test', 443);
+    return mem;
+  }
+
+  it('another resolver, or "check again", does not use the kept answers', async () => {
+    const now = Date.parse(fx.recordedAt);
+    const mem = await earlierLife(now);
 
     const net = counting();
     const other = new Engine({ fetch: net.fetch, now: () => now, answers: mem.storage });
@@ -208,10 +214,7 @@ describe('Engine: answers kept for the next life of the background', () => {
 
   it('kept answers that no longer prove the verdict are dropped and the resolver is asked', async () => {
     const now = Date.parse(fx.recordedAt);
-    const mem = memoryStorage();
-    const first = new Engine({ fetch: replayFetch, now: () => now, answers: mem.storage });
-    first.configure(options);
-    await first.check('www.alg13.test', 443);
+    const mem = await earlierLife(now);
     // The kept A RRset changed in storage (another address, the same signature).
     const entry = mem.s.stored!.answers.find((a) => a.q === 'www.alg13.test./1')!;
     const bytes = fromBase64(entry.b)!;
