@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { FetchLike } from '../core/transport/doh';
 import { fromBase64 } from '../core/util/encoding';
-import { canonicalName } from '../core/wire/name';
+import { questionKey } from '../core/wire/name';
 import { parseMessage } from '../core/wire/packet';
 
 export interface ReplayFixture {
@@ -21,7 +21,7 @@ export const replayFixture: ReplayFixture = JSON.parse(
 /** Answers each DoH query with the recorded response; 404 for a question never recorded. */
 export const replayFetch: FetchLike = async (_url, init) => {
   const q = parseMessage(init.body!).question[0]!;
-  const b64 = replayFixture.responses[`${canonicalName(q.name)}/${q.type}`];
+  const b64 = replayFixture.responses[questionKey(q.name, q.type)];
   const body = b64 ? fromBase64(b64)! : new Uint8Array();
   return { ok: !!b64, status: b64 ? 200 : 404, headers: { get: () => 'application/dns-message' }, arrayBuffer: async () => body.slice().buffer };
 };

@@ -24,7 +24,7 @@ import type { QueryResolver } from '../../src/core/dnssec/fetcher';
 import type { LookupResult } from '../../src/core/dnssec/result';
 import { Validator } from '../../src/core/dnssec/validator';
 import { DohClient } from '../../src/core/transport/doh';
-import { canonicalName, parseName, rrsigLabelCount } from '../../src/core/wire/name';
+import { canonicalName, parseName, questionKey, rrsigLabelCount } from '../../src/core/wire/name';
 import { buildMessage, parseMessage } from '../../src/core/wire/packet';
 import { RRType, type Message, type RR } from '../../src/core/wire/types';
 import { HonestSource, replayFetch, swapCase, worldSetup, type Question } from './lying-resolver';
@@ -65,7 +65,7 @@ interface Target {
 const targets: Target[] = [];
 const stats = { runs: 0, changed: 0, strict: 0, refetched: 0, byState: {} as Record<string, number> };
 
-const key = (q: Question) => `${canonicalName(q.name)}/${q.type}`;
+const key = (q: Question) => questionKey(q.name, q.type);
 
 /** A cold validator whose transport answers from the world through `transform`; `asked` logs each question as it is sent. */
 function validatorWith(transform: (q: Question, bytes: Uint8Array) => Uint8Array, asked?: Set<string>, signatures?: SignatureBackend): Validator {

@@ -12,7 +12,7 @@ import type { QueryResolver } from '../../src/core/dnssec/fetcher';
 import { Validator } from '../../src/core/dnssec/validator';
 import { DohClient } from '../../src/core/transport/doh';
 import { toBase64 } from '../../src/core/util/encoding';
-import { canonicalName, parseName } from '../../src/core/wire/name';
+import { parseName, questionKey } from '../../src/core/wire/name';
 import { readCatalogue, readWorld } from '../world/world.mjs';
 
 const CASES = [
@@ -32,7 +32,7 @@ const responses: Record<string, string> = {};
 const recorder: QueryResolver = {
   async query(name, type) {
     const r = await doh.query(name, type);
-    if (r.ok) responses[`${canonicalName(name)}/${type}`] = toBase64(r.bytes);
+    if (r.ok) responses[questionKey(name, type)] = toBase64(r.bytes);
     return r;
   },
 };

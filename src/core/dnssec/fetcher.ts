@@ -1,5 +1,5 @@
 import type { DohResult } from '../transport/doh';
-import { canonicalName } from '../wire/name';
+import { questionKey } from '../wire/name';
 import { typeToString } from '../wire/present';
 import { Rcode, type Message, type Name } from '../wire/types';
 import type { Reason } from './result';
@@ -32,7 +32,7 @@ export class Fetcher {
   ) {}
 
   get(name: Name, type: number): Promise<FetchResult> {
-    const key = `${canonicalName(name)}/${type}`;
+    const key = questionKey(name, type);
     let p = this.memo.get(key);
     if (!p) {
       p = this.send(name, type).then((r) => {
@@ -46,7 +46,7 @@ export class Fetcher {
 
   /** Whether this question was already sent (or answered from the budget's refusal) in this verdict. */
   asked(name: Name, type: number): boolean {
-    return this.memo.has(`${canonicalName(name)}/${type}`);
+    return this.memo.has(questionKey(name, type));
   }
 
   /** Answers already received in this verdict (no waiting). */

@@ -4,7 +4,7 @@
  */
 import type { DohResult } from '../transport/doh';
 import { fromBase64 } from '../util/encoding';
-import { canonicalName } from '../wire/name';
+import { questionKey } from '../wire/name';
 import { parseMessage } from '../wire/packet';
 import { parseTrustAnchors } from './anchors';
 import type { QueryResolver } from './fetcher';
@@ -31,7 +31,7 @@ export function replay(): QueryResolver & { asked: string[] } {
   return {
     asked,
     async query(name, type): Promise<DohResult> {
-      const key = `${canonicalName(name)}/${type}`;
+      const key = questionKey(name, type);
       asked.push(key);
       const b64 = fixture.responses[key];
       if (!b64) return { ok: false, error: { kind: 'network', message: `not recorded: ${key}`, url: 'replay:' } };

@@ -20,7 +20,7 @@ import { rrsetOf, rrsetsOfTypes, type RRset } from './rrset';
 import { verifyRRsetOnce } from './verify-once';
 import { canonicalRdata } from './canonical';
 import { bytesEqual } from '../util/encoding';
-import { canonicalName, parseName, isSubdomain, labelCount, nameToLabels, labelsToName, namesEqual, parentName } from '../wire/name';
+import { canonicalName, parseName, questionKey, isSubdomain, labelCount, nameToLabels, labelsToName, namesEqual, parentName } from '../wire/name';
 import { typeToString } from '../wire/present';
 import { Rcode, RRType, type Message, type Name, type NameData, type RR } from '../wire/types';
 
@@ -115,7 +115,7 @@ export class Validator {
   prefetchAll(questions: readonly { name: Name; type: number }[], ctx: VerdictContext): void {
     const live = questions
       .map((q) => ({ name: parseName(q.name), type: q.type }))
-      .filter((q): q is { name: Name; type: number } => q.name !== null && !this.answers.get(`${canonicalName(q.name)}/${q.type}`));
+      .filter((q): q is { name: Name; type: number } => q.name !== null && !this.answers.get(questionKey(q.name, q.type)));
     ctx.fetcher.prefetch([...live, ...live.flatMap((q) => chainQuestions(this.cfg, q.name))]);
   }
 
@@ -153,7 +153,7 @@ export class Validator {
     if (!name) {
       return this.result({ name: nameIn, type, state: 'indeterminate', reason: { code: 'malformed-answer', message: `not a valid domain name: ${nameIn}` } });
     }
-    const key = `${canonicalName(name)}/${type}`;
+    const key = questionKey(name, type);
     const cached = this.answers.get(key);
     if (cached) return cached;
     this.prefetch(name, type, ctx);

@@ -6,7 +6,7 @@
  */
 import { LIMITS } from '../dnssec/limits';
 import { toBase64Url } from '../util/encoding';
-import { canonicalName, namesEqual, parseName } from '../wire/name';
+import { namesEqual, parseName, questionKey } from '../wire/name';
 import { buildQuery, parseMessage } from '../wire/packet';
 import { RRClass, WireError, type Message, type Name } from '../wire/types';
 
@@ -145,7 +145,7 @@ export class DohClient {
     name = normalised;
     const aborted = (): DohResult => ({ ok: false, error: { kind: 'aborted', message: 'query aborted', url: this.urls[0] } });
     if (signal?.aborted) return Promise.resolve(aborted());
-    const key = `${canonicalName(name)}/${type}`;
+    const key = questionKey(name, type);
     let entry = this.inflight.get(key);
     if (!entry) {
       const controller = new AbortController();

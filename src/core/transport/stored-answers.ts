@@ -15,7 +15,7 @@
  * than its TTL and its signatures (RFC 4035 §5.3.3), and at most the named limits below. A loaded snapshot is checked entry by entry; whatever does not fit is dropped
  * with its reason counted, never an exception.
  */
-import { canonicalName, namesEqual, parseName } from '../wire/name';
+import { namesEqual, parseName, questionKey } from '../wire/name';
 import { parseMessage } from '../wire/packet';
 import { RRType, type Message, type Name } from '../wire/types';
 import { fromBase64, toBase64 } from '../util/encoding';
@@ -71,8 +71,6 @@ interface Seen {
   stored: boolean;
 }
 
-const keyOf = (name: Name, type: number): string => `${canonicalName(name)}/${type}`;
-
 /**
  * The shortest TTL a message may be cached for (seconds): every record of the answer and
  * authority sections and, for the SOA of a negative answer, its MINIMUM field (RFC 2308 §5).
@@ -120,7 +118,7 @@ export class StoredAnswers implements QueryResolver {
   }
 
   async query(name: Name, type: number): Promise<DohResult> {
-    const key = keyOf(name, type);
+    const key = questionKey(name, type);
     const hit = this.entries.get(key);
     if (hit) {
       const now = this.now();
@@ -150,7 +148,7 @@ export class StoredAnswers implements QueryResolver {
     if (e.bytes) return parseMessage(e.bytes); // kept from the resolver in this life: parsed before
     const fail = (why: DropReason): null => {
       this.droppedOnUse[why] = (this.droppedOnUse[why] ?? 0) + 1;
-      this.entries.delete(keyOf(name, type));
+      this.entries.delete(questionKey(name, type));
       return null;
     };
     const bytes = e.b64 === null ? null : fromBase64(e.b64);
@@ -259,7 +257,7 @@ export class StoredAnswers implements QueryResolver {
     const slash = q.lastIndexOf('/');
     const name = slash > 0 ? parseName(q.slice(0, slash)) : null;
     const type = Number(q.slice(slash + 1));
-    if (!name || !Number.isInteger(type) || type < 1 || type > 0xffff || keyOf(name, type) !== q) return 'malformed';
+    if (!name || !Number.isInteger(type) || type < 1 || type > 0xffff || questionKey(name, type) !== q) return 'malformed';
     // Base64 (RFC 4648 §4: 3 bytes per 4 characters, less the padding) of at most maxBytes; decoded on first use.
     if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b)) return 'malformed';
     const size = Math.floor((b.length * 3) / 4) - (b.endsWith('==') ? 2 : b.endsWith('=') ? 1 : 0);

@@ -245,6 +245,15 @@ export function canonicalName(name: Name): Name {
   return UPPER.test(name) ? name.replace(UPPER_ALL, (c) => c.toLowerCase()) : name;
 }
 
+/**
+ * One question (name, type) as a key, `name./type` with the name in canonical case (RFC 4034
+ * §6.2): how the fetcher, the DoH client, the validator's answer cache and the kept answers (and
+ * their snapshots) name a question.
+ */
+export function questionKey(name: Name, type: number): string {
+  return `${canonicalName(name)}/${type}`;
+}
+
 /** Case-insensitive equality (RFC 4343 §3). Both arguments must be normalised `Name`s. */
 export function namesEqual(a: Name, b: Name): boolean {
   return a === b || canonicalName(a) === canonicalName(b);
