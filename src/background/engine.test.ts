@@ -4,7 +4,7 @@ import { replayFetch, replayFixture } from './replay.test-helper';
 import { CACHE_FAILURE_MS, CACHE_MAX_MS, CACHE_MIN_MS, Engine, anchorsFor, cacheLifetimeMs, type AnswerStorage } from './engine';
 import type { FetchLike } from '../core/transport/doh';
 import type { StoredAnswersSnapshot } from '../core/transport/stored-answers';
-import { fromBase64, toBase64 } from '../core/util/encoding';
+import { fromBase64, toBase64, toHex } from '../core/util/encoding';
 import { parseMessage } from '../core/wire/packet';
 import { RRType } from '../core/wire/types';
 
@@ -212,16 +212,22 @@ describe('Engine: answers kept for the next life of the background', () => {
     expect(net2.asked()).toBeGreaterThan(5);
   });
 
+  /** Changes the last byte of the first `type` record's RDATA in the kept answer to `q` (its signature kept). Returns the real RDATA. */
+  function tamper(mem: ReturnType<typeof memoryStorage>, q: string, type: number): Uint8Array {
+    const entry = mem.s.stored!.answers.find((a) => a.q === q)!;
+    const bytes = fromBase64(entry.b)!;
+    const rdata = parseMessage(bytes).answer.find((rr) => rr.type === type)!.rdata;
+    const at = bytes.findIndex((_, i) => rdata.every((x, j) => bytes[i + j] === x));
+    bytes[at + rdata.length - 1] ^= 0x01;
+    entry.b = toBase64(bytes);
+    return rdata;
+  }
+
   it('kept answers that no longer prove the verdict are dropped and the resolver is asked', async () => {
     const now = Date.parse(fx.recordedAt);
     const mem = await earlierLife(now);
     // The kept A RRset changed in storage (another address, the same signature).
-    const entry = mem.s.stored!.answers.find((a) => a.q === 'www.alg13.test./1')!;
-    const bytes = fromBase64(entry.b)!;
-    const address = parseMessage(bytes).answer.find((rr) => rr.type === RRType.A)!.rdata;
-    const at = bytes.findIndex((_, i) => address.every((x, j) => bytes[i + j] === x));
-    bytes[at + 3] ^= 0x01;
-    entry.b = toBase64(bytes);
+    const address = tamper(mem, 'www.alg13.test./1', RRType.A);
 
     const net = counting();
     const second = new Engine({ fetch: net.fetch, now: () => now, answers: mem.storage });
@@ -230,5 +236,21 @@ describe('Engine: answers kept for the next life of the background', () => {
     expect(r.result.address.state).toBe('secure');
     expect(r.verdict.a.records.map((rr) => rr.rdata)).toEqual([address]);
     expect(net.asked()).toBeGreaterThan(0);
+  });
+
+  it("the record generator's TLSA lookup likewise asks the resolver when a kept TLSA answer no longer proves it", async () => {
+    const now = Date.parse(fx.recordedAt);
+    const mem = await earlierLife(now);
+    const tlsa = tamper(mem, '_443._tcp.www.alg13.test./52', RRType.TLSA);
+    const net = counting();
+    const second = new Engine({ fetch: net.fetch, now: () => now, answers: mem.storage });
+    second.configure(options);
+    await second.check('www.alg8.test', 443); // the earlier life's answers are loaded by now
+    const before = net.asked();
+    const t = await second.lookupTlsa('www.alg13.test', 443);
+    expect(t.state).toBe('secure');
+    // The real record (RFC 6698 §2.2 presentation), not the changed one.
+    expect(t.records).toEqual([`${tlsa[0]} ${tlsa[1]} ${tlsa[2]} ${toHex(tlsa.subarray(3))}`]);
+    expect(net.asked()).toBeGreaterThan(before);
   });
 });

@@ -288,7 +288,7 @@ export class Engine {
     const c = this.usable();
     const name = parseName(host);
     if (!name) throw new Error(`not a DNS name: ${host}`);
-    const v = await validateHost(c.validator, name, port);
+    const v = await this.fromKept(c.kept, () => validateHost(c.validator, name, port));
     const address = combineAddress(v.a, v.aaaa);
     const failed = v.tlsa.state === 'indeterminate' && address.state === 'indeterminate';
     if (failed) throw new Error(v.tlsa.reason?.message ?? 'the resolver did not answer');
@@ -313,23 +313,30 @@ export class Engine {
       const tName = tcpTlsaName(name, port);
       return { a, aaaa, tlsa: tlsaNotAsked(tName), tlsaName: tName, ctx };
     };
-    const kept = c.kept;
-    await kept.loading;
-    let verdict = await validate();
-    let lookups = [verdict.a, verdict.aaaa, verdict.tlsa];
-    const messages = verdict.ctx.fetcher.arrived();
-    if (!lookups.every(proven) && kept.answers.servedAny(messages)) {
-      // Kept answers gave a verdict that is not proven (a key rolled, the clock jumped): they are
-      // dropped and the resolver is asked, as a resolver re-fetches data that failed validation.
-      kept.answers.forget(messages);
-      this.storage?.save(() => kept.answers.snapshot());
-      verdict = await validate();
-      lookups = [verdict.a, verdict.aaaa, verdict.tlsa];
-    }
-    if (lookups.every(proven)) this.keep(kept, verdict.ctx.fetcher.arrived());
+    const verdict = await this.fromKept(c.kept, validate);
     const result = toCheckResult(host, port, verdict, this.now() - started);
     const tlsaRecords = verdict.tlsa.records.filter((r) => r.data.kind === 'TLSA').map((r) => r.data as TLSAData);
     return { host, port, result, verdict, tlsaRecords, tlsaEnabled: c.tlsa, resolvers: c.urls, checkedAt: this.now() };
+  }
+
+  /**
+   * A host verdict through the kept answers: once the earlier life's snapshot is loaded; when kept
+   * answers gave a verdict that is not proven (a key rolled, the clock jumped) they are dropped and
+   * the resolver is asked, as a resolver re-fetches data that failed validation; a proven verdict's
+   * answers are kept.
+   */
+  private async fromKept(kept: Kept, validate: () => Promise<HostVerdict>): Promise<HostVerdict> {
+    await kept.loading;
+    let verdict = await validate();
+    const allProven = (v: HostVerdict) => [v.a, v.aaaa, v.tlsa].every(proven);
+    const messages = verdict.ctx.fetcher.arrived();
+    if (!allProven(verdict) && kept.answers.servedAny(messages)) {
+      kept.answers.forget(messages);
+      this.storage?.save(() => kept.answers.snapshot());
+      verdict = await validate();
+    }
+    if (allProven(verdict)) this.keep(kept, verdict.ctx.fetcher.arrived());
+    return verdict;
   }
 
   /**
