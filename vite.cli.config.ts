@@ -31,9 +31,6 @@ export default defineConfig({
         banner: (chunk) => (chunk.isEntry ? '#!/usr/bin/env node' : ''),
         entryFileNames: '[name].mjs',
         chunkFileNames: '[name]-[hash].mjs',
-        // The Reflect metadata shim must run before @peculiar/x509 (an external import, hoisted to
-        // the top of whatever chunk imports it) loads tsyringe: a chunk of its own keeps the order.
-        manualChunks: (id) => (id.endsWith('/src/core/dane/reflect-metadata.ts') ? 'reflect-metadata' : undefined),
       },
     },
   },

@@ -205,7 +205,7 @@ export async function checkOne(opts: CliOptions, validator: Validator): Promise<
   const now = opts.now;
   let presented: { presented: Presented; address: string } | null = null;
   if (opts.connect) {
-    // The certificate code (and @peculiar/x509) is loaded only for --connect: start-up of the rest.
+    // The certificate and TLS code is loaded only for --connect: start-up of the rest.
     const { connectForMatch, matchPresented } = await import('./connect');
     const got = await connectForMatch(result, verdict, { now: now ? new Date(now) : undefined });
     if ('done' in got) result = got.done;

@@ -7,59 +7,37 @@
 import { createServer, type Server } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import '../core/dane/reflect-metadata';
-import { BasicConstraintsExtension, SubjectAlternativeNameExtension, X509CertificateGenerator, type Extension, type X509Certificate } from '@peculiar/x509';
+import { cleanUp, makeCert, type Made } from '../../test/support/openssl-certs';
 import { generateTlsa, matchTlsa } from '../core/dane/match';
 import { fetchChain } from './connect';
 
-const ALG = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 const HOST = 'www.connect.test';
-const notBefore = new Date(Date.now() - 86_400_000);
-const notAfter = new Date(Date.now() + 86_400_000);
 
-interface Made {
-  cert: X509Certificate;
-  keys: CryptoKeyPair;
+/** P-256 certificates made by openssl; a new key slot for each. */
+function make(cn: string, issuer: Made | null, ca: boolean, serial: number): Made {
+  return makeCert({ subject: `/CN=${cn}`, key: 'p256', keySlot: serial, issuer: issuer ?? undefined, ca, san: ca ? [] : [HOST], digest: 'sha256', serial });
 }
-async function make(cn: string, issuer: Made | null, ca: boolean, serial: string): Promise<Made> {
-  const keys = (await crypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as CryptoKeyPair;
-  const extensions: Extension[] = [new BasicConstraintsExtension(ca, undefined, true)];
-  if (!ca) extensions.push(new SubjectAlternativeNameExtension([{ type: 'dns', value: HOST }]));
-  const cert = await X509CertificateGenerator.create({
-    serialNumber: serial,
-    subject: `CN=${cn}`,
-    issuer: issuer ? issuer.cert.subject : `CN=${cn}`,
-    notBefore,
-    notAfter,
-    signingAlgorithm: ALG,
-    publicKey: keys.publicKey,
-    signingKey: issuer ? issuer.keys.privateKey : keys.privateKey,
-    extensions,
-  });
-  return { cert, keys };
-}
-async function keyPem(k: CryptoKey): Promise<string> {
-  const der = Buffer.from(await crypto.subtle.exportKey('pkcs8', k));
-  return `-----BEGIN PRIVATE KEY-----\n${der.toString('base64').replace(/.{64}/g, '$&\n')}\n-----END PRIVATE KEY-----\n`;
-}
-const der = (m: Made) => new Uint8Array(m.cert.rawData);
-const pem = (m: Made) => m.cert.toString('pem') + '\n';
+const der = (m: Made) => m.der;
+const pem = (m: Made) => m.pem;
 
 let root: Made, int: Made, unrelated: Made, leaf: Made;
 let server: Server;
 let port = 0;
 
 beforeAll(async () => {
-  root = await make('Connect Test Root', null, true, '01');
-  unrelated = await make('Connect Test Unrelated', null, true, '02');
-  int = await make('Connect Test Intermediate', root, true, '03');
-  leaf = await make(HOST, int, false, '04');
+  root = make('Connect Test Root', null, true, 1);
+  unrelated = make('Connect Test Unrelated', null, true, 2);
+  int = make('Connect Test Intermediate', root, true, 3);
+  leaf = make(HOST, int, false, 4);
   // The server sends leaf, an unrelated CA, then the intermediate: not in issuer order, no root.
-  server = createServer({ key: await keyPem(leaf.keys.privateKey), cert: pem(leaf) + pem(unrelated) + pem(int) }, (s) => s.end());
+  server = createServer({ key: leaf.keyPem, cert: pem(leaf) + pem(unrelated) + pem(int) }, (s) => s.end());
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   port = (server.address() as AddressInfo).port;
 });
-afterAll(() => new Promise<void>((r) => server.close(() => r())));
+afterAll(async () => {
+  await new Promise<void>((r) => server.close(() => r()));
+  cleanUp();
+});
 
 describe('fetchChain: both chains from one handshake', () => {
   it('the chain as sent keeps the server order and extras; the validated chain ends at the trust-store root', async () => {

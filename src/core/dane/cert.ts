@@ -1,13 +1,15 @@
 /**
- * X.509 certificate parsing for DANE (RFC 6698). Wraps @peculiar/x509, which needs the
- * Reflect metadata functions loaded first (our shim, ./reflect-metadata.ts). Pure TypeScript: the only platform API used is
+ * Certificates for DANE (RFC 6698): our X.509 reader (./x509.ts), hashes and signature checks
+ * (./signature.ts) through WebCrypto. Pure TypeScript: the only platform API used is
  * `crypto.subtle` (available in an MV3 service worker and in Node 20).
  *
  * Nothing here throws for malformed input: unparseable DER gives `null`.
  */
-import './reflect-metadata';
-import { BasicConstraintsExtension, PublicKey, SubjectAlternativeNameExtension, X509Certificate } from '@peculiar/x509';
 import { toHex } from '../util/encoding';
+import { verifyCertificateSignature } from './signature';
+import { readCertificate, readSubjectPublicKeyInfo, type SubjectKey, type X509Fields } from './x509';
+
+export type { SubjectKey } from './x509';
 
 /** Human-readable summary of one certificate (for the UI and for mismatch reports). */
 export interface CertInfo {
@@ -29,7 +31,8 @@ export interface ParsedCert {
   der: Uint8Array;
   /** SubjectPublicKeyInfo DER: TLSA selector 1 (SPKI) (RFC 6698 §2.1.2). */
   spki: Uint8Array;
-  x509: X509Certificate;
+  /** What was read from it (./x509.ts): names, key, extensions, the signed part. */
+  x509: X509Fields;
   info: CertInfo;
   notBefore: Date;
   notAfter: Date;
@@ -84,42 +87,32 @@ export function loadCertificate(der: Uint8Array): Promise<ParsedCert | null> {
 }
 
 async function parseCertificateDer(der: Uint8Array): Promise<ParsedCert | null> {
-  // PEM/hex/base64 text is also accepted by the library; we only want DER: a SEQUENCE (0x30).
-  if (der[0] !== 0x30) return null;
   const bytes = copyBytes(der);
-  try {
-    const x509 = new X509Certificate(bytes);
-    const spki = new Uint8Array(x509.publicKey.rawData);
-    const notBefore = x509.notBefore;
-    const notAfter = x509.notAfter;
-    let dnsNames: string[] = [];
-    const san = x509.getExtension(SubjectAlternativeNameExtension);
-    if (san) dnsNames = san.names.items.filter((n) => n.type === 'dns').map((n) => n.value);
-    const bc = x509.getExtension(BasicConstraintsExtension);
-    const commonNames = x509.subjectName.getField('CN');
-    const [spkiHash, certHash] = await Promise.all([sha256(spki), sha256(bytes)]);
-    return {
-      der: bytes,
-      spki,
-      x509,
-      notBefore,
-      notAfter,
-      isCA: bc ? bc.ca : null,
-      pathLength: bc && typeof bc.pathLength === 'number' ? bc.pathLength : undefined,
-      commonNames,
-      info: {
-        subject: x509.subject,
-        issuer: x509.issuer,
-        spkiSha256: toHex(spkiHash),
-        certSha256: toHex(certHash),
-        notBefore: isoOrEmpty(notBefore),
-        notAfter: isoOrEmpty(notAfter),
-        dnsNames,
-      },
-    };
-  } catch {
-    return null;
-  }
+  const read = readCertificate(bytes);
+  if (!read.ok) return null;
+  const x509 = read.value;
+  const spki = x509.publicKey.der;
+  const bc = x509.basicConstraints;
+  const [spkiHash, certHash] = await Promise.all([sha256(spki), sha256(bytes)]);
+  return {
+    der: bytes,
+    spki,
+    x509,
+    notBefore: x509.notBefore,
+    notAfter: x509.notAfter,
+    isCA: bc ? bc.ca : null,
+    pathLength: bc?.pathLength,
+    commonNames: x509.subject.commonNames,
+    info: {
+      subject: x509.subject.text,
+      issuer: x509.issuer.text,
+      spkiSha256: toHex(spkiHash),
+      certSha256: toHex(certHash),
+      notBefore: isoOrEmpty(x509.notBefore),
+      notAfter: isoOrEmpty(x509.notAfter),
+      dnsNames: x509.dnsNames,
+    },
+  };
 }
 
 /** Public summary of a DER certificate, or null when it cannot be parsed. Never throws. */
@@ -129,25 +122,27 @@ export async function parseCertificate(der: Uint8Array): Promise<CertInfo | null
 }
 
 /** Parse a SubjectPublicKeyInfo DER (e.g. the data of a "2 1 0" TLSA record); null if malformed. */
-export function parseSpki(spki: Uint8Array): PublicKey | null {
-  if (spki.length === 0 || spki[0] !== 0x30) return null;
-  try {
-    return new PublicKey(copyBytes(spki));
-  } catch {
-    return null;
-  }
+export function parseSpki(spki: Uint8Array): SubjectKey | null {
+  const read = readSubjectPublicKeyInfo(copyBytes(spki));
+  return read.ok ? read.value : null;
+}
+
+/** Name chaining (RFC 5280 §6.1.3 (a)(4)): `child`'s issuer is `parent`'s subject (§7.1 matching). */
+export function issuerNameMatches(child: ParsedCert, parent: ParsedCert): boolean {
+  return child.x509.issuer.key === parent.x509.subject.key;
+}
+
+/** Self-issued (RFC 5280 §6.1): issuer and subject are the same name. */
+export function selfIssued(c: ParsedCert): boolean {
+  return c.x509.issuer.key === c.x509.subject.key;
 }
 
 /**
  * True when `child`'s signature verifies under `issuerKey` (signature only: no dates, no
- * names). Any library or WebCrypto failure (unsupported algorithm, malformed key) is `false`.
+ * names). Any failure (unsupported algorithm, malformed key, refused by WebCrypto) is `false`.
  */
-export async function signedBy(child: ParsedCert, issuerKey: PublicKey): Promise<boolean> {
-  try {
-    return await child.x509.verify({ publicKey: issuerKey, signatureOnly: true }, crypto);
-  } catch {
-    return false;
-  }
+export function signedBy(child: ParsedCert, issuerKey: SubjectKey): Promise<boolean> {
+  return verifyCertificateSignature(child.x509, issuerKey);
 }
 
 /** RFC 5280 §4.1.2.5: `now` within [notBefore, notAfter]. */

@@ -7,7 +7,7 @@
  */
 import type { SecurityState } from '../dnssec/result';
 import { toHex } from '../util/encoding';
-import { loadCertificate, type CertInfo, type ParsedCert } from './cert';
+import { issuerNameMatches, loadCertificate, selfIssued, signedBy, type CertInfo, type ParsedCert } from './cert';
 import { generateTlsa, TlsaGenerateError } from './match';
 import { tlsaName } from './names';
 
@@ -83,13 +83,8 @@ export function normaliseTlsa(text: string): string {
 /** The issuer of `leaf` among the other certificates: name chaining, a CA, then the signature. */
 async function findIssuer(leaf: ParsedCert, others: (ParsedCert | null)[]): Promise<ParsedCert | null> {
   for (const c of others) {
-    if (!c || c.isCA === false) continue;
-    if (leaf.x509.issuer !== c.x509.subject) continue;
-    try {
-      if (await leaf.x509.verify({ publicKey: c.x509.publicKey, signatureOnly: true }, crypto)) return c;
-    } catch {
-      // unsupported algorithm: try the next one
-    }
+    if (!c || c.isCA === false || !issuerNameMatches(leaf, c)) continue;
+    if (await signedBy(leaf, c.x509.publicKey)) return c;
   }
   return null;
 }
@@ -105,8 +100,8 @@ export async function suggestTlsa(input: SuggestInput): Promise<TlsaSuggestion> 
   const parsed = await Promise.all(input.chain.slice(0, 16).map((d) => loadCertificate(d)));
   const leaf = parsed[0];
   if (!leaf) throw new TlsaGenerateError('the first certificate cannot be parsed');
-  const selfIssued = leaf.x509.issuer === leaf.x509.subject;
-  const issuer = selfIssued ? null : await findIssuer(leaf, parsed.slice(1));
+  const leafSelfIssued = selfIssued(leaf);
+  const issuer = leafSelfIssued ? null : await findIssuer(leaf, parsed.slice(1));
 
   const published = input.published ? new Set(input.published.map(normaliseTlsa)) : null;
   const make = async (kind: SuggestedKind, cert: ParsedCert, of: 'leaf' | 'issuer'): Promise<SuggestedRecord> => {
@@ -143,7 +138,7 @@ export async function suggestTlsa(input: SuggestInput): Promise<TlsaSuggestion> 
     if (extra.length > 0) advice.push({ code: 'extra-records', records: extra });
     if (published.size === 1) advice.push({ code: 'single-record' });
   }
-  if (!issuer && !selfIssued) advice.push({ code: 'no-issuer' });
+  if (!issuer && !leafSelfIssued) advice.push({ code: 'no-issuer' });
   advice.push({ code: 'rollover' });
   return { owner, records, advice, leaf: leaf.info, issuer: issuer?.info ?? null };
 }

@@ -39,6 +39,7 @@ import type { TLSAData } from '../wire/types';
 import { bytesEqual, toHex } from '../util/encoding';
 import {
   copyBytes,
+  issuerNameMatches,
   loadCertificate,
   parseSpki,
   sha256,
@@ -46,10 +47,10 @@ import {
   signedBy,
   validAt,
   type ParsedCert,
+  type SubjectKey,
 } from './cert';
 import { certMatchesHost, certMatchesHostOrCn } from './names';
 import { splitUsable } from './usable';
-import type { PublicKey } from '@peculiar/x509';
 
 export { parseCertificate, type CertInfo } from './cert';
 
@@ -227,7 +228,7 @@ class Ctx {
   }
 
   /** Signature check with a cache and a global budget (cacheKey identifies the key). */
-  async verify(childIndex: number, cacheKey: string, key: PublicKey): Promise<boolean> {
+  async verify(childIndex: number, cacheKey: string, key: SubjectKey): Promise<boolean> {
     const child = this.certs[childIndex];
     if (!child) return false;
     const k = `${childIndex}<${cacheKey}`;
@@ -249,7 +250,7 @@ class Ctx {
     const parent = this.certs[j];
     if (!child || !parent) return false;
     // Name chaining first (cheap), then the signature.
-    if (child.x509.issuer !== parent.x509.subject) return false;
+    if (!issuerNameMatches(child, parent)) return false;
     return this.verify(i, `cert${j}`, parent.x509.publicKey);
   }
 
@@ -335,7 +336,7 @@ async function matchTrustAnchor(ctx: Ctx, r: TLSAData, checkDates: boolean): Pro
         // A certificate anchor also name-chains (RFC 5280 §6.1.3 (a)(4)) and bounds the path
         // below it by its pathLenConstraint (§6.1.4 (l)); DANE-TA never matches the leaf itself.
         if (bytesEqual(anchor.cert.der, c.der)) return false;
-        if (c.x509.issuer !== anchor.cert.x509.subject) return false;
+        if (!issuerNameMatches(c, anchor.cert)) return false;
         if (anchor.cert.pathLength !== undefined && p.length - 1 > anchor.cert.pathLength) return false;
       }
       return ctx.verify(i, anchor.id, anchor.key);
@@ -358,7 +359,7 @@ async function anchorFromRecord(
   ctx: Ctx,
   r: TLSAData,
   reasons: string[],
-): Promise<{ key: PublicKey; id: string; what: string; cert?: ParsedCert } | null> {
+): Promise<{ key: SubjectKey; id: string; what: string; cert?: ParsedCert } | null> {
   if (r.matchingType !== 0) return null;
   const id = `tlsa:${r.selector}:${toHex(r.data)}`;
   if (r.selector === 1) {

@@ -17,7 +17,7 @@
  */
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { ed448 } from '@noble/curves/ed448.js';
-import { toBase64Url, toHex } from '../util/encoding';
+import { toBase64Url, toHex, webCryptoBytes as buf } from '../util/encoding';
 
 export type VerifyOutcome = 'valid' | 'invalid' | 'unsupported' | 'bad-key';
 
@@ -178,10 +178,6 @@ export function clearKeyCache(): void {
   keyCaches.delete(webCryptoBackend);
 }
 
-/** WebCrypto wants ArrayBuffer-backed views; copy when the view is over something else. */
-function buf(u: Uint8Array): Uint8Array<ArrayBuffer> {
-  return u.buffer instanceof ArrayBuffer ? (u as Uint8Array<ArrayBuffer>) : new Uint8Array(u);
-}
 
 function stripLeadingZeros(u: Uint8Array): Uint8Array {
   let i = 0;

@@ -176,6 +176,11 @@ export function concatBytes(...parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
+/** WebCrypto wants ArrayBuffer-backed views; copy only when the view is over something else. */
+export function webCryptoBytes(u: Uint8Array): Uint8Array<ArrayBuffer> {
+  return u.buffer instanceof ArrayBuffer ? (u as Uint8Array<ArrayBuffer>) : new Uint8Array(u);
+}
+
 /** Byte-wise equality (not constant time; nothing here is secret). */
 export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
