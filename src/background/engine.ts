@@ -13,10 +13,9 @@ import type { LookupResult } from '../core/dnssec/result';
 import { Validator } from '../core/dnssec/validator';
 import { DohClient, type FetchLike } from '../core/transport/doh';
 import { StoredAnswers, type LoadOutcome, type StoredAnswersSnapshot } from '../core/transport/stored-answers';
-import type { Message } from '../core/wire/types';
 import { tcpTlsaName } from '../core/dane/names';
 import { parseName } from '../core/wire/name';
-import { RRType, type TLSAData } from '../core/wire/types';
+import { RRType, type Message, type Name, type TLSAData } from '../core/wire/types';
 import type { ResolverTestResult } from '../shared/messages';
 import { negativeAnchorNames, resolverUrls, type Options, type TrustAnchorChoice } from '../shared/options';
 
@@ -277,7 +276,7 @@ export class Engine {
     }
     const name = parseName(domain);
     if (!name) return Promise.reject(new Error(`not a DNS name: ${domain}`));
-    return this.mailCache.get(name.toLowerCase(), opts.fresh === true, () => checkMail(c.validator, name, { clock: this.now }));
+    return this.mailCache.get(name.toLowerCase(), opts.fresh === true, () => this.mailFromKept(c, name));
   }
 
   /**
@@ -319,24 +318,40 @@ export class Engine {
     return { host, port, result, verdict, tlsaRecords, tlsaEnabled: c.tlsa, resolvers: c.urls, checkedAt: this.now() };
   }
 
+  /** A host verdict through the kept answers (see `throughKept`). */
+  private fromKept(kept: Kept, validate: () => Promise<HostVerdict>): Promise<HostVerdict> {
+    return this.throughKept(kept, async () => {
+      const v = await validate();
+      return { value: v, proven: [v.a, v.aaaa, v.tlsa].every(proven), messages: v.ctx.fetcher.arrived() };
+    });
+  }
+
+  /** A mail check through the kept answers (see `throughKept`): proven when the MX lookup and every host's lookups are. */
+  private mailFromKept(c: Configured & { validator: Validator }, domain: Name): Promise<MailResult> {
+    return this.throughKept(c.kept, async () => {
+      const messages: Message[] = [];
+      const r = await checkMail(c.validator, domain, { clock: this.now, used: (m) => messages.push(...m) });
+      const provenAll = proven(r.mx) && r.hosts.every((h) => proven(h.address) && proven(h.tlsa));
+      return { value: r, proven: provenAll, messages };
+    });
+  }
+
   /**
-   * A host verdict through the kept answers: once the earlier life's snapshot is loaded; when kept
-   * answers gave a verdict that is not proven (a key rolled, the clock jumped) they are dropped and
-   * the resolver is asked, as a resolver re-fetches data that failed validation; a proven verdict's
+   * A check through the kept answers: once the earlier life's snapshot is loaded; when kept
+   * answers gave a result that is not proven (a key rolled, the clock jumped) they are dropped and
+   * the resolver is asked, as a resolver re-fetches data that failed validation; a proven result's
    * answers are kept.
    */
-  private async fromKept(kept: Kept, validate: () => Promise<HostVerdict>): Promise<HostVerdict> {
+  private async throughKept<T>(kept: Kept, run: () => Promise<{ value: T; proven: boolean; messages: readonly Message[] }>): Promise<T> {
     await kept.loading;
-    let verdict = await validate();
-    const allProven = (v: HostVerdict) => [v.a, v.aaaa, v.tlsa].every(proven);
-    const messages = verdict.ctx.fetcher.arrived();
-    if (!allProven(verdict) && kept.answers.servedAny(messages)) {
-      kept.answers.forget(messages);
+    let r = await run();
+    if (!r.proven && kept.answers.servedAny(r.messages)) {
+      kept.answers.forget(r.messages);
       this.storage?.save(() => kept.answers.snapshot());
-      verdict = await validate();
+      r = await run();
     }
-    if (allProven(verdict)) this.keep(kept, verdict.ctx.fetcher.arrived());
-    return verdict;
+    if (r.proven) this.keep(kept, r.messages);
+    return r.value;
   }
 
   /**

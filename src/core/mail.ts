@@ -22,7 +22,7 @@ import type { ChainLink, SecurityState } from './dnssec/result';
 import type { Validator } from './dnssec/validator';
 import { toHex } from './util/encoding';
 import { canonicalName, labelCount } from './wire/name';
-import { RRType, type MXData, type Name, type TLSAData } from './wire/types';
+import { RRType, type Message, type MXData, type Name, type TLSAData } from './wire/types';
 
 /** Per-host outcome for an RFC 7672 SMTP client. */
 export type MailDane =
@@ -95,6 +95,11 @@ export interface MailOptions {
   maxHosts?: number;
   /** Monotonic clock for elapsedMs; default performance.now / Date.now. */
   clock?: () => number;
+  /**
+   * Told the DNS messages each of the check's lookups used (the MX lookup's, then each host's):
+   * for a caller that keeps answers (the extension's engine keeps those of a proven check).
+   */
+  used?: (messages: readonly Message[]) => void;
 }
 
 const plain = (n: string) => (n === '.' ? '.' : n.replace(/\.$/, ''));
@@ -164,6 +169,7 @@ export async function checkMail(validator: Validator, domain: Name, opts: MailOp
   const maxHosts = opts.maxHosts ?? 8;
   const ctx = validator.context();
   const mx = await validator.lookup(domain, RRType.MX, ctx);
+  opts.used?.(ctx.fetcher.arrived());
   let queries = ctx.fetcher.sent;
   const exchanges = mx.records
     .filter((rr) => rr.type === RRType.MX)
@@ -182,6 +188,7 @@ export async function checkMail(validator: Validator, domain: Name, opts: MailOp
   const hosts = await Promise.all(
     checked.map(async (t): Promise<MailHost> => {
       const v = await validateHost(validator, t.host, 25);
+      opts.used?.(v.ctx.fetcher.arrived());
       queries += v.ctx.fetcher.sent;
       const address = combineAddress(v.a, v.aaaa);
       const tlsa = { name: plain(v.tlsaName), ...summary(v.tlsa) };

@@ -2,19 +2,23 @@
  * Resolver failures against the world's DoH front (`/fail/<mode>/`, `/delay/<ms>/`) and a closed
  * port: the DoH client's typed errors, retries with backoff and failover (attempts counted by the
  * front under a per-test tag), the validator's `indeterminate` verdict with its reason, the
- * `check` CLI's exit status and message, and the extension's Engine with a dead primary resolver.
+ * `check` CLI's exit status and message, and the extension's Engine with a dead primary resolver
+ * and with kept answers that no longer prove a mail check (they are dropped and asked again).
  * The browser side (toolbar never stuck on "checking", pages still load) is in
  * test/browser/hostile-e2e.test.ts.
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, test } from 'vitest';
-import { Engine } from '../../src/background/engine';
+import { Engine, type AnswerStorage } from '../../src/background/engine';
+import type { StoredAnswersSnapshot } from '../../src/core/transport/stored-answers';
+import { fromBase64, toBase64 } from '../../src/core/util/encoding';
+import { parseMessage } from '../../src/core/wire/packet';
 import { httpsFetch } from '../../src/cli/https-fetch';
 import { toCheckResult, validateHost } from '../../src/core/check';
 import { parseTrustAnchors } from '../../src/core/dnssec/anchors';
 import { Validator } from '../../src/core/dnssec/validator';
-import { DohClient, type ResolverErrorKind } from '../../src/core/transport/doh';
+import { DohClient, type FetchLike, type ResolverErrorKind } from '../../src/core/transport/doh';
 import { parseName } from '../../src/core/wire/name';
 import { RRType } from '../../src/core/wire/types';
 import { defaultOptions } from '../../src/shared/options';
@@ -202,5 +206,64 @@ describe('the extension engine (background) against the world', () => {
     expect(performance.now() - t0).toBeLessThan(5_000);
     expect(c.result.address).toMatchObject({ state: 'indeterminate', reasonCode: 'resolver-error' });
     expect(c.result.address.reason).toMatch(/HTTP status 404/);
+  });
+});
+
+describe('the engine keeps the answers of a proven mail check, and asks again when they no longer prove it', () => {
+  const options = { ...defaultOptions(), resolver: { kind: 'custom' as const, url: route(tag(), '') }, secondaryResolver: null, trustAnchor: { kind: 'custom' as const, text: anchorText } };
+
+  /** Session storage as the background has it (one snapshot), and a fetch that counts. */
+  function memoryStorage() {
+    const s = { stored: undefined as StoredAnswersSnapshot | undefined };
+    const storage: AnswerStorage = {
+      load: async () => s.stored && JSON.parse(JSON.stringify(s.stored)),
+      save: (take) => {
+        s.stored = take();
+      },
+    };
+    return { s, storage };
+  }
+  function counting() {
+    let n = 0;
+    const f: FetchLike = (url, init) => {
+      n++;
+      return fetch(url, init);
+    };
+    return { fetch: f, asked: () => n };
+  }
+
+  test('a restarted background checks mail.test from the kept answers; a changed kept MX answer is dropped and asked again', async () => {
+    const mem = memoryStorage();
+    const first = new Engine({ fetch, answers: mem.storage });
+    first.configure(options);
+    const r1 = await first.checkMail('mail.test');
+    expect([r1.mx.state, r1.summary]).toEqual(['secure', 'some']);
+    const keys = mem.s.stored!.answers.map((a) => a.q);
+    expect(keys).toEqual(expect.arrayContaining(['mail.test./15', 'mx1.mail.test./1', '_25._tcp.mx1.mail.test./52']));
+
+    // A new life: the same result without a question to the resolver.
+    const net = counting();
+    const second = new Engine({ fetch: net.fetch, answers: mem.storage });
+    second.configure(options);
+    const r2 = await second.checkMail('mail.test');
+    expect([r2.mx.state, r2.summary, r2.hosts.map((h) => h.dane)]).toEqual([r1.mx.state, r1.summary, r1.hosts.map((h) => h.dane)]);
+    expect(net.asked()).toBe(0);
+
+    // The kept MX answer changed (the first MX preference, its signature kept): not proven any more.
+    const entry = mem.s.stored!.answers.find((a) => a.q === 'mail.test./15')!;
+    const bytes = fromBase64(entry.b)!;
+    const mx = parseMessage(bytes).answer.find((rr) => rr.type === RRType.MX)!.rdata;
+    // The parsed RDATA has the exchange name uncompressed: find its preference and first label.
+    const wire = mx.subarray(0, 3 + mx[2]!);
+    const at = bytes.findIndex((_, i) => wire.every((x, j) => bytes[i + j] === x));
+    expect(at).toBeGreaterThan(12);
+    bytes[at + 1] ^= 0x01;
+    entry.b = toBase64(bytes);
+    const net3 = counting();
+    const third = new Engine({ fetch: net3.fetch, answers: mem.storage });
+    third.configure(options);
+    const r3 = await third.checkMail('mail.test');
+    expect([r3.mx.state, r3.summary]).toEqual(['secure', 'some']); // without the retry: bogus
+    expect(net3.asked()).toBeGreaterThan(0);
   });
 });
