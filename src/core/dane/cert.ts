@@ -73,6 +73,11 @@ const CERT_CACHE_SIZE = 64;
 const CERT_CACHE_MAX_BYTES = 16_384;
 const parsedCerts = new Map<string, Promise<ParsedCert | null>>();
 
+/** For tests and benchmarks: forget parsed certificates (and with them their imported keys). */
+export function forgetParsedCertificates(): void {
+  parsedCerts.clear();
+}
+
 /** Parse one DER certificate; null when it is not a well-formed X.509 certificate. */
 export function loadCertificate(der: Uint8Array): Promise<ParsedCert | null> {
   if (!(der instanceof Uint8Array) || der.length === 0) return Promise.resolve(null);
