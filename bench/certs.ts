@@ -14,12 +14,9 @@
  */
 import { build } from 'esbuild';
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import puppeteer from 'puppeteer';
-import { CHROMIUM_PATH } from '../test/browser/harness';
+import { scriptPage } from './script-page';
 
 const REPO = path.resolve(import.meta.dirname, '..');
 const RESULTS = path.join(REPO, 'bench', 'results');
@@ -129,23 +126,7 @@ async function inNode(script: string): Promise<RuntimeResult> {
 }
 
 async function inChromium(script: string): Promise<RuntimeResult> {
-  const server = http.createServer((req, res) => {
-    if (req.url === '/certs.js') {
-      res.writeHead(200, { 'content-type': 'text/javascript', 'cache-control': 'no-store' });
-      res.end(script);
-    } else {
-      res.writeHead(200, { 'content-type': 'text/html', 'cache-control': 'no-store' });
-      res.end('<!doctype html><script src="/certs.js"></script>');
-    }
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as AddressInfo).port;
-  const browser = await puppeteer.launch({
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    pipe: true,
-    args: ['--no-sandbox', '--no-first-run', '--disable-gpu', '--proxy-server=http://127.0.0.1:9', '--proxy-bypass-list=127.0.0.1'],
-  });
+  const { browser, url, close } = await scriptPage('certs.js', script);
   try {
     const version = await browser.version();
     const evaluated: number[] = [];
@@ -154,7 +135,7 @@ async function inChromium(script: string): Promise<RuntimeResult> {
     let perChain = 0;
     for (let p = 0; p < PAGES; p++) {
       const page = await browser.newPage();
-      await page.goto(`http://127.0.0.1:${port}/`, { waitUntil: 'load' });
+      await page.goto(url, { waitUntil: 'load' });
       evaluated.push(await page.evaluate(() => (globalThis as unknown as { certBench: Api }).certBench.evaluatedMs()));
       const f = await page.evaluate((i) => (globalThis as unknown as { certBench: Api }).certBench.first(i), INPUT);
       first.push(f.ms);
@@ -164,8 +145,7 @@ async function inChromium(script: string): Promise<RuntimeResult> {
     }
     return { runtime: 'chromium', version, bundleBytes: script.length, evaluatedMs: evaluated, firstMs: first, perChainMs: perChain, states };
   } finally {
-    await browser.close();
-    server.close();
+    await close();
   }
 }
 

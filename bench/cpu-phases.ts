@@ -12,14 +12,11 @@
  */
 import { build } from 'esbuild';
 import fs from 'node:fs';
-import http from 'node:http';
 import { Session } from 'node:inspector/promises';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import puppeteer from 'puppeteer';
-import { CHROMIUM_PATH } from '../test/browser/harness';
 import { nodeCryptoBackend } from '../src/cli/node-crypto';
+import { scriptPage } from './script-page';
 import { breakdown, CATEGORIES, replayVerdicts, type Category, type CpuProfile, type ReplayFixture, type VerdictTiming } from './cpu-verdicts';
 
 const REPO = path.resolve(import.meta.dirname, '..');
@@ -89,27 +86,11 @@ async function inChromium(fx: ReplayFixture, runs: number): Promise<CpuRuntimeRe
     for (const s of starts) if (s.line <= line) file = s.file;
     return file;
   };
-  const server = http.createServer((req, res) => {
-    if (req.url === '/cpu.js') {
-      res.writeHead(200, { 'content-type': 'text/javascript' });
-      res.end(script);
-    } else {
-      res.writeHead(200, { 'content-type': 'text/html' });
-      res.end('<!doctype html><script src="/cpu.js"></script>');
-    }
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as AddressInfo).port;
-  const browser = await puppeteer.launch({
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    pipe: true,
-    args: ['--no-sandbox', '--no-first-run', '--disable-gpu', '--proxy-server=http://127.0.0.1:9', '--proxy-bypass-list=127.0.0.1'],
-  });
+  const { browser, url, close } = await scriptPage('cpu.js', script);
   try {
     const version = await browser.version();
     const page = await browser.newPage();
-    await page.goto(`http://127.0.0.1:${port}/`, { waitUntil: 'load' });
+    await page.goto(url, { waitUntil: 'load' });
     const run = (n: number) => page.evaluate((f, k) => (globalThis as unknown as { replayVerdicts: typeof replayVerdicts }).replayVerdicts(f, k, () => performance.now()), fx, n);
     await run(5);
     const cdp = await page.createCDPSession();
@@ -127,8 +108,7 @@ async function inChromium(fx: ReplayFixture, runs: number): Promise<CpuRuntimeRe
       breakdown: breakdown(profile as unknown as CpuProfile, rows.length * (runs + 11), sourceOf),
     };
   } finally {
-    await browser.close();
-    server.close();
+    await close();
   }
 }
 

@@ -15,7 +15,8 @@
  * "Without" = the same harness with an empty extension (a manifest, nothing else), so both runs
  * have the same profile, flags and certificate trust. Each RTT gets fresh browsers.
  * first visit: a site not visited before in that browser (with the extension: a fresh validator,
- *   empty caches, because the resolver URL changes per visit between two equivalent front paths);
+ *   empty caches, because the resolver URL changes per visit: a path with a tag of its own, under
+ *   which the front records when each query arrived and left, shown beside the background's marks);
  * repeat visit: the same site again (HTTP connection reused; the extension's verdict cached).
  * Figures: median (p90) of navigation timing `loadEventEnd` (navigation start → load event end),
  * and, with the extension, `verdict` = the tab's verdict time (`checkedAt`) − navigation start.
@@ -34,12 +35,13 @@ import type { Page } from 'puppeteer';
 import { configure, ext, pageShouldLoad, tabState, waitFor, worldOptions } from '../test/browser/extension';
 import { launchChromium, launchFirefox, openExtensionPage, type BrowserName, type LaunchedBrowser } from '../test/browser/harness';
 import { readCatalogue, readWorld, startWorld, type World } from '../test/world/world.mjs';
+import { httpsFetch } from '../src/cli/https-fetch';
 
 const REPO = path.resolve(import.meta.dirname, '..');
 const RESULTS = path.join(REPO, 'bench', 'results');
 
 /** Background phases, ms after navigation start (bench-only timings, src/background/timings.ts). */
-export const PHASES = ['workerCreated', 'scriptEvaluated', 'event', 'handler', 'validatorStart', 'firstQuery', 'firstAnswer', 'lastAnswer', 'verdict', 'compared', 'painted', 'broadcast', 'stored', 'headersIn', 'certRead', 'headersOut'] as const;
+export const PHASES = ['workerCreated', 'scriptStarted', 'scriptEvaluated', 'event', 'handler', 'validatorStart', 'firstQuery', 'lastQuery', 'resolverFirstIn', 'resolverFirstOut', 'firstAnswer', 'resolverLastIn', 'resolverLastOut', 'lastAnswer', 'verdict', 'compared', 'painted', 'broadcast', 'stored', 'headersIn', 'certRead', 'headersOut'] as const;
 export type PhaseName = (typeof PHASES)[number];
 type Stats = { median: number; p90: number; min: number; max: number };
 
@@ -106,8 +108,15 @@ interface Visit {
   phases: Partial<Record<PhaseName, number>>;
 }
 
-/** Loads url in a new tab; with the extension, waits for its verdict too. */
-async function visit(b: LaunchedBrowser, helper: Page | null, url: string): Promise<Visit> {
+/** What the world's DoH front saw of the queries sent under `tag` (servers.mjs): wall-clock ms. */
+type FrontQueries = { at: number; answeredAt?: number }[];
+
+/**
+ * Loads url in a new tab; with the extension, waits for its verdict too. `resolverLog` (first
+ * visits: the resolver URL carries a tag of its own) gives when the front received the queries
+ * and sent their answers, beside the background's marks.
+ */
+async function visit(b: LaunchedBrowser, helper: Page | null, url: string, resolverLog?: () => Promise<FrontQueries>): Promise<Visit> {
   const page = await b.browser.newPage();
   try {
     await page.goto(url, { waitUntil: 'load', timeout: 30_000 });
@@ -134,13 +143,24 @@ async function visit(b: LaunchedBrowser, helper: Page | null, url: string): Prom
     // The background's phase marks of this navigation (recorded since the bench turned them on).
     const { records, background } = await ext<{
       records: { tabId: number; url: string; marks: Partial<Record<PhaseName, number>> }[];
-      background?: { createdAt: number; evaluatedAt: number | null };
+      background?: { createdAt: number; startedAt?: number; evaluatedAt: number | null };
     }>(helper, "return api.runtime.sendMessage({ type: 'benchTimings' });");
     const marks: Partial<Record<PhaseName, number>> = { ...(records.find((r) => r.tabId === tabId && r.url === url)?.marks ?? {}) };
     // A background started for this navigation (restart visits): its own start-up.
     if (background && background.createdAt > nav.origin + nav.start - 1_000) {
       marks.workerCreated = background.createdAt;
+      if (background.startedAt !== undefined) marks.scriptStarted = background.startedAt;
       if (background.evaluatedAt !== null) marks.scriptEvaluated = background.evaluatedAt;
+    }
+    if (resolverLog) {
+      // The queries of this navigation (the prime after the reconfiguration came before it).
+      const qs = (await resolverLog()).filter((q) => q.at >= navStart - 2 && q.answeredAt !== undefined);
+      if (qs.length > 0) {
+        marks.resolverFirstIn = Math.min(...qs.map((q) => q.at));
+        marks.resolverFirstOut = Math.min(...qs.map((q) => q.answeredAt!));
+        marks.resolverLastIn = Math.max(...qs.map((q) => q.at));
+        marks.resolverLastOut = Math.max(...qs.map((q) => q.answeredAt!));
+      }
     }
     const phases: Partial<Record<PhaseName, number>> = {};
     for (const p of PHASES) if (marks[p] !== undefined) phases[p] = marks[p]! - navStart;
@@ -149,6 +169,20 @@ async function visit(b: LaunchedBrowser, helper: Page | null, url: string): Prom
   } finally {
     await page.close();
   }
+}
+
+/** The world front's record of the queries sent under `tag` (test/world/servers.mjs `/stats?tag=`). */
+async function frontQueries(world: World, tag: string): Promise<FrontQueries> {
+  const f = frontFetch(world);
+  const r = await f(`${world.front.base}/stats?tag=${tag}`, { method: 'GET', headers: {} });
+  const body = JSON.parse(Buffer.from(await r.arrayBuffer()).toString('utf8')) as { queries: FrontQueries };
+  return body.queries;
+}
+
+let frontFetchOnce: ReturnType<typeof httpsFetch> | null = null;
+function frontFetch(world: World): ReturnType<typeof httpsFetch> {
+  frontFetchOnce ??= httpsFetch({ ca: fs.readFileSync(world.ca) });
+  return frontFetchOnce;
 }
 
 export async function runPageLoadBench(
@@ -183,8 +217,10 @@ export async function runPageLoadBench(
       log(`page-load: ${name}, ${sites.length} sites, RTT ${rtts.join(' and ')} ms, without and with the extension`);
       for (const rtt of rtts) {
         const front = world.front.delayDoh.replace('{ms}', String(rtt));
-        // The same upstream and delay under another path: a different resolver URL → a fresh validator.
-        const frontAlt = `${world.front.base}/via/${world.front.upstream}/delay/${rtt}/dns-query`;
+        // The same upstream and delay under a path of its own per first visit: a different resolver
+        // URL → a fresh validator, and the front's record of that visit's queries (under the tag).
+        const tagged = (i: number) => `pl-${name}-${rtt}-${i}-${Date.now().toString(36)}`;
+        const taggedUrl = (tag: string) => `${world.front.base}/t/${tag}/via/${world.front.upstream}/delay/${rtt}/dns-query`;
         for (const mode of ['without', 'extension'] as const) {
           const b = await launch({ extensionDir: mode === 'extension' ? dist : empty, world });
           try {
@@ -198,10 +234,11 @@ export async function runPageLoadBench(
             await visit(b, helper, `https://${world.sites.find((s) => s.case === 'alg8-www')!.host}/`);
             const first: Visit[] = [];
             for (const [i, url] of sites.entries()) {
-              if (helper) await configure(helper, worldOptions(world, { resolver: { kind: 'custom', url: i % 2 ? front : frontAlt } }));
+              const tag = tagged(i);
+              if (helper) await configure(helper, worldOptions(world, { resolver: { kind: 'custom', url: taggedUrl(tag) } }));
               // Let the reconfiguration (and the same pause without the extension) settle first.
               await new Promise((r) => setTimeout(r, 300));
-              first.push(await visit(b, helper, url));
+              first.push(await visit(b, helper, url, helper ? () => frontQueries(world, tag) : undefined));
             }
             // Each configuration change above emptied the extension's caches: one untimed round
             // under the last configuration (in both modes, for symmetry), then the timed repeats.
@@ -257,6 +294,8 @@ export async function runPageLoadBench(
   fs.mkdirSync(RESULTS, { recursive: true });
   fs.writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   fs.writeFileSync(path.join(RESULTS, 'page-load.md'), markdown(results));
+  frontFetchOnce?.close();
+  frontFetchOnce = null;
   return results;
 }
 
@@ -383,8 +422,10 @@ export function markdown(r: PageLoadResults): string {
     'Firefox: a browser of its own whose event page is suspended after 1 s idle instead of 30 s, each visit after 2.5 s of quiet): the background starts',
     'for the navigation, reads the options and the kept answers (session storage) and validates them again; only its own start is marked (the other marks are off in a new worker).',
     'verdict: when an extension page received the settled state the background broadcast.',
-    'Phases: workerCreated / scriptEvaluated = restart visits: the browser created the stopped worker again / its script ran to the end (listeners registered);',
-    'event = the browser\'s webRequest time stamp; handler = our listener ran; validatorStart; firstQuery = first DoH request sent; firstAnswer = first DoH',
+    'Phases: workerCreated / scriptStarted / scriptEvaluated = restart visits: the browser created the stopped worker again / its script began to run (parsed) / ran to the end (listeners registered);',
+    'event = the browser\'s webRequest time stamp; handler = our listener ran; validatorStart; firstQuery / lastQuery = first / last DoH request sent (fetch called);',
+    'resolverFirstIn / resolverFirstOut / resolverLastIn / resolverLastOut = first visits: the world\'s DoH front received its first query / sent its first answer / received its last query / sent its last answer (its own record, wall clock; includes the injected RTT);',
+    'firstAnswer = first DoH',
     'response (none on a cached verdict); lastAnswer = the last DoH response before the verdict; verdict = the engine settled; compared = the certificate compared with the TLSA records (Firefox); painted = setIcon/badge/title done; broadcast = pages told;',
     'stored = session storage written. Firefox: headersIn/certRead/headersOut = the blocking onHeadersReceived listener called,',
     'getSecurityInfo answered, the response let go; "response held" = headersOut − headersIn.',

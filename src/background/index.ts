@@ -13,6 +13,7 @@
  * - subrequests.ts: the sub-requests option;
  * - handlers.ts: the pages' requests (shared/messages.ts), a typed map.
  */
+import './started'; // first: the time the script began to run (bench only)
 import browser, { type Runtime } from 'webextension-polyfill';
 import { isRequest } from '../shared/messages';
 import { onHeadersReceived } from './blocking';

@@ -11,6 +11,7 @@
  * timing (`performance.timeOrigin + entry.startTime`).
  */
 import type { FetchLike } from '../core/transport/doh';
+import { scriptStartedAt } from './started';
 
 export type Phase =
   /** The browser's own time stamp of the main_frame request (webRequest `timeStamp`). */
@@ -21,6 +22,8 @@ export type Phase =
   | 'validatorStart'
   /** The first DoH request sent after validatorStart. */
   | 'firstQuery'
+  /** The last DoH request sent before the verdict (how long sending the round's questions took). */
+  | 'lastQuery'
   /** The first DoH response after validatorStart (absent when the verdict came from the cache). */
   | 'firstAnswer'
   /** The last DoH response before the verdict: what follows it is verification and our own work. */
@@ -91,7 +94,9 @@ function markQuery(): void {
   const at = clock();
   for (const tabId of collecting) {
     const t = byTab.get(tabId);
-    if (t) t.marks.firstQuery ??= at;
+    if (!t) continue;
+    t.marks.firstQuery ??= at;
+    t.marks.lastQuery = at;
   }
 }
 
@@ -127,11 +132,12 @@ export interface TimingsReport {
   /** DoH requests sent since recording was turned on. */
   queries: number;
   /**
-   * This background's own start (kept always: two numbers): when the browser created it and when
-   * its script had run to the end (listeners registered), wall-clock ms. After the browser stopped
-   * an idle worker, the bench compares them with the navigation that woke it.
+   * This background's own start (kept always: three numbers): when the browser created it, when
+   * its script began to run and when it had run to the end (listeners registered), wall-clock ms.
+   * After the browser stopped an idle worker, the bench compares them with the navigation that
+   * woke it.
    */
-  background: { createdAt: number; evaluatedAt: number | null };
+  background: { createdAt: number; startedAt: number; evaluatedAt: number | null };
 }
 
 let evaluatedAt: number | null = null;
@@ -149,5 +155,5 @@ export function onTimingsMessage(m: TimingsMessage): Promise<TimingsReport> {
     byTab.clear();
     collecting.clear();
   } else if (m.enable === false) enabled = false;
-  return Promise.resolve({ records: [...byTab.values()], queries, background: { createdAt: performance.timeOrigin, evaluatedAt } });
+  return Promise.resolve({ records: [...byTab.values()], queries, background: { createdAt: performance.timeOrigin, startedAt: scriptStartedAt, evaluatedAt } });
 }

@@ -117,6 +117,7 @@ async function handle(req, res) {
   } else return send(res, 405, { 'content-type': 'text/plain' }, 'method not allowed\n');
   const q = parseQuestion(wire);
   const route = attack ? `lie/${attack}` : failure ? `fail/${failure}` : 'forward';
+  let entry = null;
   if (!tag) {
     // Tagged requests are counted only under their tag, so that they never disturb the totals
     // another user of the front is watching.
@@ -132,10 +133,15 @@ async function handle(req, res) {
     t.total++;
     inc(t.byName, `${q.name}/${q.type}`);
     inc(t.byRoute, route);
-    if (t.queries.length < 5000) t.queries.push({ at: Date.now(), name: q.name, type: q.type, method: req.method, route });
+    if (t.queries.length < 5000) t.queries.push((entry = { at: Date.now(), name: q.name, type: q.type, method: req.method, route }));
   }
   const started = Date.now();
-  const logLine = (what) => fs.appendFile(F.log, `${new Date().toISOString()} ${req.method} ${upstream} delay=${delay}${tag ? ` tag=${tag}` : ''}${route !== 'forward' ? ` ${route}` : ''} ${q.name} ${q.type} ${what} ${Date.now() - started}ms\n`, () => {});
+  const logLine = (what) => {
+    // When the answer left (the tagged entry): the benches compare both times with the client's.
+    if (entry) entry.answeredAt = Date.now();
+    logAppend(what);
+  };
+  const logAppend = (what) => fs.appendFile(F.log, `${new Date().toISOString()} ${req.method} ${upstream} delay=${delay}${tag ? ` tag=${tag}` : ''}${route !== 'forward' ? ` ${route}` : ''} ${q.name} ${q.type} ${what} ${Date.now() - started}ms\n`, () => {});
   if (delay) await sleep(delay);
   const dnsHeaders = (body) => ({ 'content-type': 'application/dns-message', 'content-length': body.length });
   const dsLie = dsFailure(failure, wire, apexes);
