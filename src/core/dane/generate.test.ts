@@ -1,6 +1,6 @@
 /**
  * The TLSA record generator with real certificates (fixtures/): the association data is checked
- * against Node's own X.509 parser and hash, independently of @peculiar/x509 and WebCrypto.
+ * against Node's own X.509 parser and hash, independently of our X.509 reader and WebCrypto.
  */
 import { createHash, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
