@@ -137,6 +137,22 @@ export function issuerNameMatches(child: ParsedCert, parent: ParsedCert): boolea
   return child.x509.issuer.key === parent.x509.subject.key;
 }
 
+const EXTENSION_NAMES: Record<string, string> = { '2.5.29.30': 'nameConstraints', '2.5.29.36': 'policyConstraints', '2.5.29.54': 'inhibitAnyPolicy' };
+
+/** Why `c` must be rejected on a chain (RFC 5280 §4.2: a critical extension not processed here), or null. */
+export function unhandledCriticalNote(c: ParsedCert): string | null {
+  const u = c.x509.unhandledCritical;
+  if (u.length === 0) return null;
+  return `it carries critical extension${u.length > 1 ? 's' : ''} this checker does not process: ${u.map((o) => (EXTENSION_NAMES[o] ? `${EXTENSION_NAMES[o]} (${o})` : o)).join(', ')} (RFC 5280 §4.2)`;
+}
+
+/** Why `c` cannot issue the certificate below it on a chain (keyUsage, critical extensions), or null. */
+export function cannotIssueNote(c: ParsedCert): string | null {
+  // RFC 5280 §4.2.1.3: with keyUsage present, only a keyCertSign key verifies certificate signatures (§6.1.4 (n)).
+  if (c.x509.keyCertSign === false) return 'its keyUsage lacks keyCertSign (RFC 5280 §4.2.1.3)';
+  return unhandledCriticalNote(c);
+}
+
 /** Self-issued (RFC 5280 §6.1): issuer and subject are the same name. */
 export function selfIssued(c: ParsedCert): boolean {
   return c.x509.issuer.key === c.x509.subject.key;

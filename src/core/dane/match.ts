@@ -38,6 +38,7 @@
 import type { TLSAData } from '../wire/types';
 import { bytesEqual, toHex } from '../util/encoding';
 import {
+  cannotIssueNote,
   copyBytes,
   issuerNameMatches,
   loadCertificate,
@@ -45,6 +46,7 @@ import {
   sha256,
   sha512,
   signedBy,
+  unhandledCriticalNote,
   validAt,
   type ParsedCert,
   type SubjectKey,
@@ -277,6 +279,7 @@ class Ctx {
         }
         const below = path.length - 1; // intermediates between the leaf and `parent`
         if (parent.pathLength !== undefined && below > parent.pathLength) continue;
+        if (cannotIssueNote(parent) !== null) continue; // keyUsage without keyCertSign, or a critical extension we do not process
         if (!(await this.issuedBy(cur, j))) continue;
         visited.add(j);
         const found = await walk([...path, j]);
@@ -305,6 +308,10 @@ type Outcome =
 /** Locate the trust anchor for a TA usage (0 or 2) record. */
 async function matchTrustAnchor(ctx: Ctx, r: TLSAData, checkDates: boolean): Promise<Outcome> {
   const reasons: string[] = [];
+  // Every certificate of a TA usage's chain is processed as RFC 5280 §6.1 does, the leaf too: a
+  // critical extension we do not process rejects it (§4.2). DANE-EE does not come here (RFC 7671 §5.1).
+  const leafNote = ctx.certs[0] ? unhandledCriticalNote(ctx.certs[0]) : null;
+  if (leafNote) return { ok: false, reason: `the leaf cannot be used: ${leafNote}` };
   // 1. A presented non-leaf certificate matches the record (RFC 7671 §5.2.2): DANE-TA never
   //    matches the leaf itself (the EE usages are for that).
   for (let t = 1; t < ctx.certs.length; t++) {
@@ -351,6 +358,12 @@ async function matchTrustAnchor(ctx: Ctx, r: TLSAData, checkDates: boolean): Pro
     }
   }
   if (reasons.length === 0) reasons.push('no certificate in the chain matches');
+  // Say why a presented CA could not serve as an issuer, when that is why no path was found.
+  for (let t = 1; t < ctx.certs.length; t++) {
+    const c = ctx.certs[t];
+    const why = c ? cannotIssueNote(c) : null;
+    if (why) reasons.push(`certificate #${t} cannot issue certificates: ${why}`);
+  }
   return { ok: false, reason: reasons.join(', ') };
 }
 
@@ -376,6 +389,11 @@ async function anchorFromRecord(
   if (cert.isCA === false) {
     // Like a sent certificate: one that says it is not a CA cannot issue anything (RFC 5280 §4.2.1.9).
     reasons.push('the certificate in the record is not a CA (basicConstraints cA false)');
+    return null;
+  }
+  const why = cannotIssueNote(cert);
+  if (why) {
+    reasons.push(`the certificate in the record cannot issue certificates: ${why}`);
     return null;
   }
   return { key: cert.x509.publicKey, id, what: 'certificate from the record', cert };

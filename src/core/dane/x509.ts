@@ -58,6 +58,13 @@ export interface X509Fields {
   dnsNames: string[];
   /** basicConstraints (§4.2.1.9); null when the extension is absent. */
   basicConstraints: { ca: boolean; pathLength: number | undefined } | null;
+  /** keyUsage keyCertSign (§4.2.1.3); null when the certificate has no keyUsage extension. */
+  keyCertSign: boolean | null;
+  /**
+   * Critical extensions whose meaning we do not apply (§4.2: a certificate-using system MUST
+   * reject a certificate with a critical extension it does not recognise), as OIDs.
+   */
+  unhandledCritical: string[];
 }
 
 export type X509Result<T> = { ok: true; value: T } | { ok: false; reason: string };
@@ -65,6 +72,16 @@ export type X509Result<T> = { ok: true; value: T } | { ok: false; reason: string
 const OID_COMMON_NAME = '2.5.4.3';
 const OID_SUBJECT_ALT_NAME = '2.5.29.17';
 const OID_BASIC_CONSTRAINTS = '2.5.29.19';
+const OID_KEY_USAGE = '2.5.29.15';
+
+/**
+ * Extensions whose criticality we can honour: the ones read here, and those that only narrow
+ * uses a DANE check never makes of a certificate (extendedKeyUsage §4.2.1.12, certificatePolicies
+ * §4.2.1.4 without policy processing, as OpenSSL without policy flags, the TLS feature of RFC 7633).
+ * Not here, so refused when critical: nameConstraints (§4.2.1.10) and policyConstraints (§4.2.1.11),
+ * which would restrict the chain in ways this checker does not evaluate, and everything unknown.
+ */
+const HANDLED_EXTENSIONS = new Set([OID_SUBJECT_ALT_NAME, OID_BASIC_CONSTRAINTS, OID_KEY_USAGE, '2.5.29.37', '2.5.29.32', '1.3.6.1.5.5.7.1.24']);
 
 /** Parse a DER certificate (RFC 5280 §4.1); the input must be exactly one certificate. */
 export function readCertificate(der: Uint8Array): X509Result<X509Fields> {
@@ -105,6 +122,8 @@ export function readCertificate(der: Uint8Array): X509Result<X509Fields> {
 
     let dnsNames: string[] = [];
     let basicConstraints: X509Fields['basicConstraints'] = null;
+    let keyCertSign: boolean | null = null;
+    const unhandledCritical: string[] = [];
     if (ext) {
       const outer = DerReader.inside(der, ext);
       const list = DerReader.inside(der, outer.expect(Tag.SEQUENCE, 'extensions'));
@@ -117,11 +136,12 @@ export function readCertificate(der: Uint8Array): X509Result<X509Fields> {
         if (seen.has(id)) throw new DerError(`extension ${id} appears twice (RFC 5280 §4.2)`);
         seen.add(id);
         const critical = e.optional(Tag.BOOLEAN);
-        if (critical) readBoolean(contents(der, critical), 'critical');
+        if (critical && readBoolean(contents(der, critical), 'critical') && !HANDLED_EXTENSIONS.has(id)) unhandledCritical.push(id);
         const value = e.expect(Tag.OCTET_STRING, 'extnValue');
         e.end('extension');
         if (id === OID_SUBJECT_ALT_NAME) dnsNames = readDnsNames(der, value);
         else if (id === OID_BASIC_CONSTRAINTS) basicConstraints = readBasicConstraints(der, value);
+        else if (id === OID_KEY_USAGE) keyCertSign = readKeyCertSign(der, value);
       }
     }
     return {
@@ -136,6 +156,8 @@ export function readCertificate(der: Uint8Array): X509Result<X509Fields> {
       publicKey,
       dnsNames,
       basicConstraints,
+      keyCertSign,
+      unhandledCritical,
     };
   });
 }
@@ -322,6 +344,15 @@ function readDnsNames(der: Uint8Array, value: Tlv): string[] {
     if (n.tag === contextTag(2, false)) out.push(latin1.decode(contents(der, n)));
   }
   return out;
+}
+
+/** keyUsage (§4.2.1.3): KeyUsage ::= BIT STRING; keyCertSign is bit 5 (0x04 of the first octet). */
+function readKeyCertSign(der: Uint8Array, value: Tlv): boolean {
+  const outer = DerReader.inside(der, value);
+  const bits = contents(der, outer.expect(Tag.BIT_STRING, 'KeyUsage'));
+  outer.end('keyUsage');
+  if (bits.length === 0 || bits[0]! > 7) throw new DerError('KeyUsage: malformed BIT STRING');
+  return bits.length > 1 && (bits[1]! & 0x04) !== 0;
 }
 
 /** basicConstraints (§4.2.1.9): SEQUENCE { cA BOOLEAN DEFAULT FALSE, pathLenConstraint INTEGER (0..MAX) OPTIONAL }. */
