@@ -21,6 +21,7 @@ import { httpsFetch } from '../src/cli/https-fetch';
 import { buildQuery } from '../src/core/wire/packet';
 import { toBase64Url } from '../src/core/util/encoding';
 import { RRType } from '../src/core/wire/types';
+import { median } from './stats';
 
 const REPO = path.resolve(import.meta.dirname, '..');
 const RESULTS = path.join(REPO, 'bench', 'results');
@@ -64,11 +65,6 @@ interface Row {
   bursts: Burst[];
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 const r1 = (x: number) => Math.round(x * 10) / 10;
 
 async function main(): Promise<void> {

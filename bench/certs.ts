@@ -17,6 +17,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { scriptPage } from './script-page';
+import { median } from './stats';
 
 const REPO = path.resolve(import.meta.dirname, '..');
 const RESULTS = path.join(REPO, 'bench', 'results');
@@ -40,7 +41,7 @@ type Input = typeof INPUT;
 const PAGE_SOURCE = `
 import { generateTlsa, matchTlsa } from './src/core/dane/match';
 import { forgetParsedCertificates } from './src/core/dane/cert';
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+import { median } from './bench/stats';
 async function one(input) {
   const sent = input.chain.map((c) => new Uint8Array(c));
   const peer = { sent, pkix: { verdict: 'unknown' } };
@@ -100,11 +101,6 @@ interface RuntimeResult {
   states: string[];
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 const r2 = (x: number) => Math.round(x * 100) / 100;
 
 async function inNode(script: string): Promise<RuntimeResult> {

@@ -18,6 +18,7 @@ import path from 'node:path';
 import { nodeCryptoBackend } from '../src/cli/node-crypto';
 import { scriptPage } from './script-page';
 import { breakdown, CATEGORIES, replayVerdicts, type Category, type CpuProfile, type ReplayFixture, type VerdictTiming } from './cpu-verdicts';
+import { median } from './stats';
 
 const REPO = path.resolve(import.meta.dirname, '..');
 const RESULTS = path.join(REPO, 'bench', 'results');
@@ -34,11 +35,6 @@ export interface CpuRuntimeResult {
   breakdown: Record<Category, number>;
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
 async function inNode(fx: ReplayFixture, runs: number): Promise<CpuRuntimeResult> {
   const session = new Session();

@@ -36,6 +36,7 @@ import { configure, ext, pageShouldLoad, tabState, waitFor, worldOptions } from 
 import { launchChromium, launchFirefox, openExtensionPage, type BrowserName, type LaunchedBrowser } from '../test/browser/harness';
 import { readCatalogue, readWorld, startWorld, type World } from '../test/world/world.mjs';
 import { httpsFetch } from '../src/cli/https-fetch';
+import { median } from './stats';
 
 const REPO = path.resolve(import.meta.dirname, '..');
 const RESULTS = path.join(REPO, 'bench', 'results');
@@ -80,11 +81,6 @@ export interface PageLoadResults {
   cells: PageLoadCell[];
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;

@@ -31,6 +31,7 @@ import { nodeCryptoBackend } from '../src/cli/node-crypto';
 import { startDelayProxy, type DelayProxy } from './dns-delay-proxy';
 import { queriesMarkdown, queriesPerVerdict } from './queries';
 import { startup, startupMarkdown } from './startup';
+import { median } from './stats';
 
 // ------------------------------------------------------------------ settings
 const RTTS = [0, 50, 150];
@@ -51,12 +52,6 @@ const quick = process.argv.includes('--quick');
 
 // ------------------------------------------------------------------ small helpers
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-const median = (xs: number[]) => {
-  if (xs.length === 0) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];

@@ -12,6 +12,7 @@ import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median } from './stats';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BUNDLE = path.join(ROOT, 'dist', 'cli', 'dnssec-tlsa.mjs');
@@ -55,11 +56,6 @@ function once(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ ms
   });
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 const r1 = (x: number) => Math.round(x * 10) / 10;
 
 /** Builds the bundle as the package does (npm run build:cli): the figures are for what ships. */

@@ -19,16 +19,12 @@ import type { Page } from 'puppeteer';
 import { configure, ext, pageShouldLoad, tabState, waitFor, worldOptions } from '../test/browser/extension';
 import { launchChromium, openExtensionPage } from '../test/browser/harness';
 import { readCatalogue, readWorld, startWorld, type World } from '../test/world/world.mjs';
+import { median } from './stats';
 
 const REPO = path.resolve(import.meta.dirname, '..');
 const RESULTS = path.join(REPO, 'bench', 'results');
 const OTHERS = 20;
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 const r1 = (x: number) => Math.round(x * 10) / 10;
 
 interface Row {
