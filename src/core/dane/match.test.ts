@@ -507,3 +507,31 @@ describe('SMTP: the subject CN names a leaf without DNS-IDs (RFC 7672 §3.2.3)',
     expect(checkhost('leaf-cn-other-san', 'other.dane.test')).toBe('Hostname other.dane.test does match certificate');
   });
 });
+
+describe('a changed certificate never matches through a DANE-TA path (mutated real chains)', () => {
+  // Any change to the leaf or the intermediate changes bytes a signature covers (tbsCertificate)
+  // or the signature itself: "2 1 1" of the root (sent) must then never match, whatever our DER
+  // reader accepts. Unchanged, it matches (the control).
+  it('2,000 single-byte changes of leaf or intermediate: never a match', async () => {
+    const now = new Date('2030-01-01T00:00:00Z');
+    const record = await tlsa('root', 2, 1, 1);
+    const leaf = der('leaf-ec');
+    const int = der('int');
+    const root = der('root');
+    expectMatch(await matchTlsa([record], chain(leaf, int, root), { host: HOST, pkix: 'unknown', now }), 2);
+    let seed = 11;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x80000000;
+    const states: Record<string, number> = {};
+    for (let i = 0; i < 2000; i++) {
+      const which = rnd() < 0.5 ? 0 : 1;
+      const m = (which === 0 ? leaf : int).slice();
+      m[Math.floor(rnd() * m.length)] ^= 1 + Math.floor(rnd() * 255);
+      const certs = which === 0 ? [m, int, root] : [leaf, m, root];
+      const r = await matchTlsa([record], chain(...certs), { host: HOST, pkix: 'unknown', now });
+      states[r.state] = (states[r.state] ?? 0) + 1;
+      if (r.state === 'match') throw new Error(`a changed ${which === 0 ? 'leaf' : 'intermediate'} matched: ${JSON.stringify(r)}`);
+    }
+    // Most changes still parse (they hit names, keys, signatures): the signature check is what refuses them.
+    expect(states.mismatch).toBeGreaterThan(1000);
+  });
+});
