@@ -146,11 +146,26 @@ export function unhandledCriticalNote(c: ParsedCert): string | null {
   return `it carries critical extension${u.length > 1 ? 's' : ''} this checker does not process: ${u.map((o) => (EXTENSION_NAMES[o] ? `${EXTENSION_NAMES[o]} (${o})` : o)).join(', ')} (RFC 5280 §4.2)`;
 }
 
-/** Why `c` cannot issue the certificate below it on a chain (keyUsage, critical extensions), or null. */
+/** id-kp-serverAuth and anyExtendedKeyUsage (RFC 5280 §4.2.1.12). */
+const EKU_SERVER_AUTH = '1.3.6.1.5.5.7.3.1';
+const EKU_ANY = '2.5.29.37.0';
+
+/**
+ * Why `c` may not stand on a TLS server's chain by its extendedKeyUsage, or null: RFC 5280
+ * §4.2.1.12 limits a certificate to the purposes listed; a TLS server's needs serverAuth (or any).
+ * As OpenSSL's "sslserver" purpose, which TLS clients (and Postfix) check, on CA certificates too.
+ */
+export function notForTlsServersNote(c: ParsedCert): string | null {
+  const eku = c.x509.extKeyUsage;
+  if (eku === null || eku.includes(EKU_SERVER_AUTH) || eku.includes(EKU_ANY)) return null;
+  return 'its extendedKeyUsage does not include serverAuth (RFC 5280 §4.2.1.12)';
+}
+
+/** Why `c` cannot issue the certificate below it on a TLS server's chain (keyUsage, extended key usage, critical extensions), or null. */
 export function cannotIssueNote(c: ParsedCert): string | null {
   // RFC 5280 §4.2.1.3: with keyUsage present, only a keyCertSign key verifies certificate signatures (§6.1.4 (n)).
   if (c.x509.keyCertSign === false) return 'its keyUsage lacks keyCertSign (RFC 5280 §4.2.1.3)';
-  return unhandledCriticalNote(c);
+  return notForTlsServersNote(c) ?? unhandledCriticalNote(c);
 }
 
 /** Self-issued (RFC 5280 §6.1): issuer and subject are the same name. */

@@ -1,7 +1,8 @@
 /**
  * What may issue on a DANE-TA path (RFC 7671 §5.2 uses RFC 5280 §6.1 below the trust anchor):
- * a CA whose keyUsage lacks keyCertSign (RFC 5280 §4.2.1.3) and a certificate with a critical
- * extension we do not process (§4.2) are refused, as `openssl verify` refuses them; DANE-EE still
+ * a CA whose keyUsage lacks keyCertSign (RFC 5280 §4.2.1.3), a certificate with a critical
+ * extension we do not process (§4.2) and one whose extendedKeyUsage leaves out serverAuth
+ * (§4.2.1.12) are refused, as `openssl verify -purpose sslserver` refuses them; DANE-EE still
  * matches the leaf's key whatever the leaf carries (RFC 7671 §5.1). Certificates made by openssl.
  */
 import { execFileSync } from 'node:child_process';
@@ -13,10 +14,10 @@ afterAll(cleanUp);
 
 const HOST = 'www.constraints.test';
 
-/** OpenSSL's verdict on leaf ← intermediate ← trust anchor (the anchor trusted as a partial chain). */
+/** OpenSSL's verdict on leaf ← intermediate ← trust anchor (the anchor trusted as a partial chain), for a TLS server as TLS clients check it. */
 function opensslAccepts(leaf: Made, intermediate: Made, anchor: Made): boolean {
   try {
-    execFileSync('openssl', ['verify', '-partial_chain', '-trusted', anchor.certFile, '-untrusted', intermediate.certFile, leaf.certFile], { stdio: 'pipe' });
+    execFileSync('openssl', ['verify', '-purpose', 'sslserver', '-partial_chain', '-trusted', anchor.certFile, '-untrusted', intermediate.certFile, leaf.certFile], { stdio: 'pipe' });
     return true;
   } catch {
     return false;
@@ -75,5 +76,23 @@ describe('CA constraints on DANE-TA paths, against openssl verify', () => {
     const c = chain(['keyUsage = critical, keyCertSign'], ['extendedKeyUsage = critical, serverAuth']);
     expect(opensslAccepts(c.leaf, c.int, c.root)).toBe(true);
     expect((await dane([[c.root, 2, 1, 1]], c)).state).toBe('match');
+  });
+
+  it('extendedKeyUsage: a leaf or an intermediate without serverAuth is refused (as OpenSSL), with serverAuth among others accepted', async () => {
+    const clientLeaf = chain(['keyUsage = critical, keyCertSign'], ['extendedKeyUsage = clientAuth']);
+    expect(opensslAccepts(clientLeaf.leaf, clientLeaf.int, clientLeaf.root)).toBe(false);
+    expect(await dane([[clientLeaf.int, 2, 1, 1]], clientLeaf)).toMatchObject({
+      state: 'mismatch',
+      reason: expect.stringMatching(/the leaf cannot be used: its extendedKeyUsage does not include serverAuth \(RFC 5280 §4\.2\.1\.12\)/),
+    });
+    expect((await dane([[clientLeaf.leaf, 3, 1, 1]], clientLeaf)).state).toBe('match');
+
+    const clientInt = chain(['keyUsage = critical, keyCertSign', 'extendedKeyUsage = clientAuth']);
+    expect(opensslAccepts(clientInt.leaf, clientInt.int, clientInt.root)).toBe(false);
+    expect(await dane([[clientInt.root, 2, 1, 1]], clientInt)).toMatchObject({ state: 'mismatch', reason: expect.stringMatching(/certificate #1 cannot issue certificates: its extendedKeyUsage/) });
+
+    const both = chain(['keyUsage = critical, keyCertSign', 'extendedKeyUsage = serverAuth, clientAuth'], ['extendedKeyUsage = clientAuth, serverAuth']);
+    expect(opensslAccepts(both.leaf, both.int, both.root)).toBe(true);
+    expect((await dane([[both.root, 2, 1, 1]], both)).state).toBe('match');
   });
 });

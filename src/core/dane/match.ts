@@ -42,6 +42,7 @@ import {
   copyBytes,
   issuerNameMatches,
   loadCertificate,
+  notForTlsServersNote,
   parseSpki,
   sha256,
   sha512,
@@ -309,8 +310,9 @@ type Outcome =
 async function matchTrustAnchor(ctx: Ctx, r: TLSAData, checkDates: boolean): Promise<Outcome> {
   const reasons: string[] = [];
   // Every certificate of a TA usage's chain is processed as RFC 5280 §6.1 does, the leaf too: a
-  // critical extension we do not process rejects it (§4.2). DANE-EE does not come here (RFC 7671 §5.1).
-  const leafNote = ctx.certs[0] ? unhandledCriticalNote(ctx.certs[0]) : null;
+  // critical extension we do not process rejects it (§4.2), and so does an extendedKeyUsage
+  // without serverAuth (§4.2.1.12). DANE-EE does not come here (RFC 7671 §5.1).
+  const leafNote = ctx.certs[0] ? (notForTlsServersNote(ctx.certs[0]) ?? unhandledCriticalNote(ctx.certs[0])) : null;
   if (leafNote) return { ok: false, reason: `the leaf cannot be used: ${leafNote}` };
   // 1. A presented non-leaf certificate matches the record (RFC 7671 §5.2.2): DANE-TA never
   //    matches the leaf itself (the EE usages are for that).

@@ -60,6 +60,8 @@ export interface X509Fields {
   basicConstraints: { ca: boolean; pathLength: number | undefined } | null;
   /** keyUsage keyCertSign (§4.2.1.3); null when the certificate has no keyUsage extension. */
   keyCertSign: boolean | null;
+  /** extendedKeyUsage purposes as OIDs (§4.2.1.12); null when the extension is absent. */
+  extKeyUsage: string[] | null;
   /**
    * Critical extensions whose meaning we do not apply (§4.2: a certificate-using system MUST
    * reject a certificate with a critical extension it does not recognise), as OIDs.
@@ -73,15 +75,17 @@ const OID_COMMON_NAME = '2.5.4.3';
 const OID_SUBJECT_ALT_NAME = '2.5.29.17';
 const OID_BASIC_CONSTRAINTS = '2.5.29.19';
 const OID_KEY_USAGE = '2.5.29.15';
+const OID_EXT_KEY_USAGE = '2.5.29.37';
 
 /**
- * Extensions whose criticality we can honour: the ones read here, and those that only narrow
- * uses a DANE check never makes of a certificate (extendedKeyUsage §4.2.1.12, certificatePolicies
- * §4.2.1.4 without policy processing, as OpenSSL without policy flags, the TLS feature of RFC 7633).
+ * Extensions whose criticality we can honour: the ones read here (extendedKeyUsage §4.2.1.12 among
+ * them: ./cert.ts checks it for TLS servers), and those that only narrow uses a DANE check never
+ * makes of a certificate (certificatePolicies §4.2.1.4 without policy processing, as OpenSSL
+ * without policy flags; the TLS feature of RFC 7633).
  * Not here, so refused when critical: nameConstraints (§4.2.1.10) and policyConstraints (§4.2.1.11),
  * which would restrict the chain in ways this checker does not evaluate, and everything unknown.
  */
-const HANDLED_EXTENSIONS = new Set([OID_SUBJECT_ALT_NAME, OID_BASIC_CONSTRAINTS, OID_KEY_USAGE, '2.5.29.37', '2.5.29.32', '1.3.6.1.5.5.7.1.24']);
+const HANDLED_EXTENSIONS = new Set([OID_SUBJECT_ALT_NAME, OID_BASIC_CONSTRAINTS, OID_KEY_USAGE, OID_EXT_KEY_USAGE, '2.5.29.32', '1.3.6.1.5.5.7.1.24']);
 
 /** Parse a DER certificate (RFC 5280 §4.1); the input must be exactly one certificate. */
 export function readCertificate(der: Uint8Array): X509Result<X509Fields> {
@@ -123,6 +127,7 @@ export function readCertificate(der: Uint8Array): X509Result<X509Fields> {
     let dnsNames: string[] = [];
     let basicConstraints: X509Fields['basicConstraints'] = null;
     let keyCertSign: boolean | null = null;
+    let extKeyUsage: string[] | null = null;
     const unhandledCritical: string[] = [];
     if (ext) {
       const outer = DerReader.inside(der, ext);
@@ -142,6 +147,7 @@ export function readCertificate(der: Uint8Array): X509Result<X509Fields> {
         if (id === OID_SUBJECT_ALT_NAME) dnsNames = readDnsNames(der, value);
         else if (id === OID_BASIC_CONSTRAINTS) basicConstraints = readBasicConstraints(der, value);
         else if (id === OID_KEY_USAGE) keyCertSign = readKeyCertSign(der, value);
+        else if (id === OID_EXT_KEY_USAGE) extKeyUsage = readExtKeyUsage(der, value);
       }
     }
     return {
@@ -157,6 +163,7 @@ export function readCertificate(der: Uint8Array): X509Result<X509Fields> {
       dnsNames,
       basicConstraints,
       keyCertSign,
+      extKeyUsage,
       unhandledCritical,
     };
   });
@@ -353,6 +360,17 @@ function readKeyCertSign(der: Uint8Array, value: Tlv): boolean {
   outer.end('keyUsage');
   if (bits.length === 0 || bits[0]! > 7) throw new DerError('KeyUsage: malformed BIT STRING');
   return bits.length > 1 && (bits[1]! & 0x04) !== 0;
+}
+
+/** extKeyUsage (§4.2.1.12): ExtKeyUsageSyntax ::= SEQUENCE SIZE (1..MAX) OF KeyPurposeId (OIDs). */
+function readExtKeyUsage(der: Uint8Array, value: Tlv): string[] {
+  const outer = DerReader.inside(der, value);
+  const list = DerReader.inside(der, outer.expect(Tag.SEQUENCE, 'ExtKeyUsageSyntax'));
+  outer.end('extKeyUsage');
+  const out: string[] = [];
+  while (!list.atEnd) out.push(readOid(contents(der, list.expect(Tag.OID, 'KeyPurposeId'))));
+  if (out.length === 0) throw new DerError('ExtKeyUsageSyntax: empty (SIZE 1..MAX)');
+  return out;
 }
 
 /** basicConstraints (§4.2.1.9): SEQUENCE { cA BOOLEAN DEFAULT FALSE, pathLenConstraint INTEGER (0..MAX) OPTIONAL }. */
