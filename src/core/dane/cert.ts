@@ -5,7 +5,7 @@
  *
  * Nothing here throws for malformed input: unparseable DER gives `null`.
  */
-import { toHex } from '../util/encoding';
+import { toHex, webCryptoBytes } from '../util/encoding';
 import { verifyCertificateSignature } from './signature';
 import { readCertificate, readSubjectPublicKeyInfo, type SubjectKey, type X509Fields } from './x509';
 
@@ -52,11 +52,11 @@ export function copyBytes(b: Uint8Array): Uint8Array<ArrayBuffer> {
 }
 
 export async function sha256(b: Uint8Array): Promise<Uint8Array> {
-  return new Uint8Array(await crypto.subtle.digest('SHA-256', copyBytes(b)));
+  return new Uint8Array(await crypto.subtle.digest('SHA-256', webCryptoBytes(b)));
 }
 
 export async function sha512(b: Uint8Array): Promise<Uint8Array> {
-  return new Uint8Array(await crypto.subtle.digest('SHA-512', copyBytes(b)));
+  return new Uint8Array(await crypto.subtle.digest('SHA-512', webCryptoBytes(b)));
 }
 
 function isoOrEmpty(d: Date): string {
@@ -140,7 +140,7 @@ export function issuerNameMatches(child: ParsedCert, parent: ParsedCert): boolea
 const EXTENSION_NAMES: Record<string, string> = { '2.5.29.30': 'nameConstraints', '2.5.29.36': 'policyConstraints', '2.5.29.54': 'inhibitAnyPolicy' };
 
 /** Why `c` must be rejected on a chain (RFC 5280 §4.2: a critical extension not processed here), or null. */
-export function unhandledCriticalNote(c: ParsedCert): string | null {
+function unhandledCriticalNote(c: ParsedCert): string | null {
   const u = c.x509.unhandledCritical;
   if (u.length === 0) return null;
   return `it carries critical extension${u.length > 1 ? 's' : ''} this checker does not process: ${u.map((o) => (EXTENSION_NAMES[o] ? `${EXTENSION_NAMES[o]} (${o})` : o)).join(', ')} (RFC 5280 §4.2)`;
@@ -155,22 +155,31 @@ const EKU_ANY = '2.5.29.37.0';
  * §4.2.1.12 limits a certificate to the purposes listed; a TLS server's needs serverAuth (or any).
  * As OpenSSL's "sslserver" purpose, which TLS clients (and Postfix) check, on CA certificates too.
  */
-export function notForTlsServersNote(c: ParsedCert): string | null {
+function notForTlsServersNote(c: ParsedCert): string | null {
   const eku = c.x509.extKeyUsage;
   if (eku === null || eku.includes(EKU_SERVER_AUTH) || eku.includes(EKU_ANY)) return null;
   return 'its extendedKeyUsage does not include serverAuth (RFC 5280 §4.2.1.12)';
 }
 
-/** Why `c` cannot issue the certificate below it on a TLS server's chain (keyUsage, extended key usage, critical extensions), or null. */
+/**
+ * Why `c` cannot stand on a TLS server's chain processed as RFC 5280 §6.1 (DANE-TA, RFC 7671
+ * §5.2), whatever its place: an extendedKeyUsage without serverAuth, a critical extension we do
+ * not process. Null when it can.
+ */
+export function notOnTlsChainNote(c: ParsedCert): string | null {
+  return notForTlsServersNote(c) ?? unhandledCriticalNote(c);
+}
+
+/** Why `c` cannot issue the certificate below it on such a chain (its keyUsage, or the above), or null. */
 export function cannotIssueNote(c: ParsedCert): string | null {
   // RFC 5280 §4.2.1.3: with keyUsage present, only a keyCertSign key verifies certificate signatures (§6.1.4 (n)).
   if (c.x509.keyCertSign === false) return 'its keyUsage lacks keyCertSign (RFC 5280 §4.2.1.3)';
-  return notForTlsServersNote(c) ?? unhandledCriticalNote(c);
+  return notOnTlsChainNote(c);
 }
 
 /** Self-issued (RFC 5280 §6.1): issuer and subject are the same name. */
 export function selfIssued(c: ParsedCert): boolean {
-  return c.x509.issuer.key === c.x509.subject.key;
+  return issuerNameMatches(c, c);
 }
 
 /**

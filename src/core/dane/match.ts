@@ -42,12 +42,11 @@ import {
   copyBytes,
   issuerNameMatches,
   loadCertificate,
-  notForTlsServersNote,
+  notOnTlsChainNote,
   parseSpki,
   sha256,
   sha512,
   signedBy,
-  unhandledCriticalNote,
   validAt,
   type ParsedCert,
   type SubjectKey,
@@ -280,7 +279,7 @@ class Ctx {
         }
         const below = path.length - 1; // intermediates between the leaf and `parent`
         if (parent.pathLength !== undefined && below > parent.pathLength) continue;
-        if (cannotIssueNote(parent) !== null) continue; // keyUsage without keyCertSign, or a critical extension we do not process
+        if (cannotIssueNote(parent) !== null) continue; // keyUsage, extendedKeyUsage, critical extensions (cert.ts)
         if (!(await this.issuedBy(cur, j))) continue;
         visited.add(j);
         const found = await walk([...path, j]);
@@ -312,7 +311,7 @@ async function matchTrustAnchor(ctx: Ctx, r: TLSAData, checkDates: boolean): Pro
   // Every certificate of a TA usage's chain is processed as RFC 5280 §6.1 does, the leaf too: a
   // critical extension we do not process rejects it (§4.2), and so does an extendedKeyUsage
   // without serverAuth (§4.2.1.12). DANE-EE does not come here (RFC 7671 §5.1).
-  const leafNote = ctx.certs[0] ? (notForTlsServersNote(ctx.certs[0]) ?? unhandledCriticalNote(ctx.certs[0])) : null;
+  const leafNote = ctx.certs[0] ? notOnTlsChainNote(ctx.certs[0]) : null;
   if (leafNote) return { ok: false, reason: `the leaf cannot be used: ${leafNote}` };
   // 1. A presented non-leaf certificate matches the record (RFC 7671 §5.2.2): DANE-TA never
   //    matches the leaf itself (the EE usages are for that).

@@ -166,9 +166,7 @@ function pssParams(params: Uint8Array): Scheme | null {
   let saltLength = 20;
   const explicit = (n: number): DerReader | null => {
     const t = seq.optional(contextTag(n, true));
-    if (!t) return null;
-    const r = DerReader.inside(params, t);
-    return r;
+    return t ? DerReader.inside(params, t) : null;
   };
   const h = explicit(0);
   if (h) hash = hashOf(params, h);

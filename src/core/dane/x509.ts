@@ -238,11 +238,12 @@ function readName(der: Uint8Array, t: Tlv): X509Name {
       ava.end('AttributeTypeAndValue');
       const str = directoryString(der, value);
       if (type === OID_COMMON_NAME && str !== null) commonNames.push(str);
-      const shownValue = str === null ? `#${toHex(encoding(der, value))}` : escapeValue(str);
-      avas.push({
-        text: `${ATTRIBUTE_NAMES[type] ?? type}=${shownValue}`,
-        key: `${type}=${str === null ? `#${toHex(encoding(der, value))}` : JSON.stringify(canonicalValue(str))}`,
-      });
+      // Not a string: RFC 4514 §2.4's "#" and the hex of the whole encoding, shown and compared.
+      let shown: string;
+      let compared: string;
+      if (str === null) shown = compared = `#${toHex(encoding(der, value))}`;
+      else [shown, compared] = [escapeValue(str), JSON.stringify(canonicalValue(str))];
+      avas.push({ text: `${ATTRIBUTE_NAMES[type] ?? type}=${shown}`, key: `${type}=${compared}` });
     }
     if (avas.length === 0) throw new DerError('empty RelativeDistinguishedName');
     shown.push(avas.map((a) => a.text).join('+'));
