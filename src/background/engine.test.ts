@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { defaultOptions } from '../shared/options';
 import { replayFetch, replayFixture } from './replay.test-helper';
-import { CACHE_FAILURE_MS, CACHE_MAX_MS, CACHE_MIN_MS, Engine, anchorsFor, cacheLifetimeMs, type AnswerStorage } from './engine';
-import type { FetchLike } from '../core/transport/doh';
-import type { StoredAnswersSnapshot } from '../core/transport/stored-answers';
+import { countingFetch, memoryAnswerStorage } from './kept-answers.test-helper';
+import { CACHE_FAILURE_MS, CACHE_MAX_MS, CACHE_MIN_MS, Engine, anchorsFor, cacheLifetimeMs } from './engine';
 import { fromBase64, toBase64, toHex } from '../core/util/encoding';
 import { parseMessage } from '../core/wire/packet';
 import { RRType } from '../core/wire/types';
@@ -138,32 +137,11 @@ describe('Engine: answers kept for the next life of the background', () => {
   const fx = replayFixture;
   const options = { ...defaultOptions(), secondaryResolver: null, trustAnchor: { kind: 'custom' as const, text: fx.anchor } };
 
-  /** Session storage as the background has it: one snapshot, written when the engine says so. */
-  function memoryStorage(initial?: unknown) {
-    const s = { stored: initial as StoredAnswersSnapshot | undefined, saves: 0 };
-    const storage: AnswerStorage = {
-      load: async () => s.stored && JSON.parse(JSON.stringify(s.stored)),
-      save: (take) => {
-        s.saves++;
-        s.stored = take();
-      },
-    };
-    return { s, storage };
-  }
-  function counting(): { fetch: FetchLike; asked: () => number } {
-    let n = 0;
-    return {
-      fetch: (url, init) => {
-        n++;
-        return replayFetch(url, init);
-      },
-      asked: () => n,
-    };
-  }
+  const counting = () => countingFetch(replayFetch);
 
   it('a restarted background judges a site again from the kept answers, without a query', async () => {
     let now = Date.parse(fx.recordedAt);
-    const mem = memoryStorage();
+    const mem = memoryAnswerStorage();
     const net1 = counting();
     const first = new Engine({ fetch: net1.fetch, now: () => now, answers: mem.storage });
     first.configure(options);
@@ -186,8 +164,8 @@ describe('Engine: answers kept for the next life of the background', () => {
   });
 
   /** An earlier life of the background that checked www.alg13.test and kept its answers in `mem`. */
-  async function earlierLife(now: number): Promise<ReturnType<typeof memoryStorage>> {
-    const mem = memoryStorage();
+  async function earlierLife(now: number): Promise<ReturnType<typeof memoryAnswerStorage>> {
+    const mem = memoryAnswerStorage();
     const first = new Engine({ fetch: replayFetch, now: () => now, answers: mem.storage });
     first.configure(options);
     await first.check('www.alg13.test', 443);
@@ -213,7 +191,7 @@ describe('Engine: answers kept for the next life of the background', () => {
   });
 
   /** Changes the last byte of the first `type` record's RDATA in the kept answer to `q` (its signature kept). Returns the real RDATA. */
-  function tamper(mem: ReturnType<typeof memoryStorage>, q: string, type: number): Uint8Array {
+  function tamper(mem: ReturnType<typeof memoryAnswerStorage>, q: string, type: number): Uint8Array {
     const entry = mem.s.stored!.answers.find((a) => a.q === q)!;
     const bytes = fromBase64(entry.b)!;
     const rdata = parseMessage(bytes).answer.find((rr) => rr.type === type)!.rdata;

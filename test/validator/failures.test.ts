@@ -10,15 +10,15 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, test } from 'vitest';
-import { Engine, type AnswerStorage } from '../../src/background/engine';
-import type { StoredAnswersSnapshot } from '../../src/core/transport/stored-answers';
+import { Engine } from '../../src/background/engine';
+import { countingFetch, memoryAnswerStorage } from '../../src/background/kept-answers.test-helper';
 import { fromBase64, toBase64 } from '../../src/core/util/encoding';
 import { parseMessage } from '../../src/core/wire/packet';
 import { httpsFetch } from '../../src/cli/https-fetch';
 import { toCheckResult, validateHost } from '../../src/core/check';
 import { parseTrustAnchors } from '../../src/core/dnssec/anchors';
 import { Validator } from '../../src/core/dnssec/validator';
-import { DohClient, type FetchLike, type ResolverErrorKind } from '../../src/core/transport/doh';
+import { DohClient, type ResolverErrorKind } from '../../src/core/transport/doh';
 import { parseName } from '../../src/core/wire/name';
 import { RRType } from '../../src/core/wire/types';
 import { defaultOptions } from '../../src/shared/options';
@@ -212,28 +212,10 @@ describe('the extension engine (background) against the world', () => {
 describe('the engine keeps the answers of a proven mail check, and asks again when they no longer prove it', () => {
   const options = { ...defaultOptions(), resolver: { kind: 'custom' as const, url: route(tag(), '') }, secondaryResolver: null, trustAnchor: { kind: 'custom' as const, text: anchorText } };
 
-  /** Session storage as the background has it (one snapshot), and a fetch that counts. */
-  function memoryStorage() {
-    const s = { stored: undefined as StoredAnswersSnapshot | undefined };
-    const storage: AnswerStorage = {
-      load: async () => s.stored && JSON.parse(JSON.stringify(s.stored)),
-      save: (take) => {
-        s.stored = take();
-      },
-    };
-    return { s, storage };
-  }
-  function counting() {
-    let n = 0;
-    const f: FetchLike = (url, init) => {
-      n++;
-      return fetch(url, init);
-    };
-    return { fetch: f, asked: () => n };
-  }
+  const counting = () => countingFetch(fetch);
 
   test('a restarted background checks mail.test from the kept answers; a changed kept MX answer is dropped and asked again', async () => {
-    const mem = memoryStorage();
+    const mem = memoryAnswerStorage();
     const first = new Engine({ fetch, answers: mem.storage });
     first.configure(options);
     const r1 = await first.checkMail('mail.test');

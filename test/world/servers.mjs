@@ -139,9 +139,8 @@ async function handle(req, res) {
   const logLine = (what) => {
     // When the answer left (the tagged entry): the benches compare both times with the client's.
     if (entry) entry.answeredAt = Date.now();
-    logAppend(what);
+    fs.appendFile(F.log, `${new Date().toISOString()} ${req.method} ${upstream} delay=${delay}${tag ? ` tag=${tag}` : ''}${route !== 'forward' ? ` ${route}` : ''} ${q.name} ${q.type} ${what} ${Date.now() - started}ms\n`, () => {});
   };
-  const logAppend = (what) => fs.appendFile(F.log, `${new Date().toISOString()} ${req.method} ${upstream} delay=${delay}${tag ? ` tag=${tag}` : ''}${route !== 'forward' ? ` ${route}` : ''} ${q.name} ${q.type} ${what} ${Date.now() - started}ms\n`, () => {});
   if (delay) await sleep(delay);
   const dnsHeaders = (body) => ({ 'content-type': 'application/dns-message', 'content-length': body.length });
   const dsLie = dsFailure(failure, wire, apexes);
