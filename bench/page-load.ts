@@ -36,6 +36,7 @@ import { configure, ext, pageShouldLoad, tabState, waitFor, worldOptions } from 
 import { launchChromium, launchFirefox, openExtensionPage, type BrowserName, type LaunchedBrowser } from '../test/browser/harness';
 import { readCatalogue, readWorld, startWorld, type World } from '../test/world/world.mjs';
 import { httpsFetch } from '../src/cli/https-fetch';
+import { frontTagStats, taggedResolver, type FrontTagStats } from '../test/support/front';
 import { median } from './stats';
 
 const REPO = path.resolve(import.meta.dirname, '..');
@@ -104,8 +105,8 @@ interface Visit {
   phases: Partial<Record<PhaseName, number>>;
 }
 
-/** What the world's DoH front saw of the queries sent under `tag` (servers.mjs): wall-clock ms. */
-type FrontQueries = { at: number; answeredAt?: number }[];
+/** What the world's DoH front saw of the queries sent under a tag: wall-clock ms. */
+type FrontQueries = FrontTagStats['queries'];
 
 /**
  * Loads url in a new tab; with the extension, waits for its verdict too. `resolverLog` (first
@@ -167,12 +168,9 @@ async function visit(b: LaunchedBrowser, helper: Page | null, url: string, resol
   }
 }
 
-/** The world front's record of the queries sent under `tag` (test/world/servers.mjs `/stats?tag=`). */
+/** The world front's record of the queries sent under `tag`. */
 async function frontQueries(world: World, tag: string): Promise<FrontQueries> {
-  const f = frontFetch(world);
-  const r = await f(`${world.front.base}/stats?tag=${tag}`, { method: 'GET', headers: {} });
-  const body = JSON.parse(Buffer.from(await r.arrayBuffer()).toString('utf8')) as { queries: FrontQueries };
-  return body.queries;
+  return (await frontTagStats(frontFetch(world), world.front.base, tag)).queries;
 }
 
 let frontFetchOnce: ReturnType<typeof httpsFetch> | null = null;
@@ -216,7 +214,7 @@ export async function runPageLoadBench(
         // The same upstream and delay under a path of its own per first visit: a different resolver
         // URL → a fresh validator, and the front's record of that visit's queries (under the tag).
         const tagged = (i: number) => `pl-${name}-${rtt}-${i}-${Date.now().toString(36)}`;
-        const taggedUrl = (tag: string) => `${world.front.base}/t/${tag}/via/${world.front.upstream}/delay/${rtt}/dns-query`;
+        const taggedUrl = (tag: string) => taggedResolver(world.front.base, tag, `/via/${world.front.upstream}/delay/${rtt}`);
         for (const mode of ['without', 'extension'] as const) {
           const b = await launch({ extensionDir: mode === 'extension' ? dist : empty, world });
           try {

@@ -25,6 +25,7 @@ import type { Options } from '../../src/shared/options';
 import { readWorld } from '../world/world.mjs';
 import { configure as storeOptions, ext, tabState, toolbar as tabInfo, worldOptions } from './extension';
 import { launchChromium, openExtensionPage, type LaunchedBrowser } from './harness';
+import { frontTagStats, taggedResolver } from '../support/front';
 
 const REPO = path.resolve(import.meta.dirname, '..', '..');
 const world = readWorld();
@@ -84,10 +85,7 @@ const settledOn = (url: string) => (s: TabState) => s.url === url && s.state !==
 const nodeFetch = httpsFetch({ ca: fs.readFileSync(world.ca) });
 
 /** The front's counters for one tag: every question this test's extension sent there. */
-async function frontStats(tag: string): Promise<{ total: number; lies: number; byName: Record<string, number> }> {
-  const r = await nodeFetch(`${FRONT}/stats?tag=${tag}`, { method: 'GET', headers: {} });
-  return JSON.parse(Buffer.from(await r.arrayBuffer()).toString('utf8'));
-}
+const frontStats = (tag: string) => frontTagStats(nodeFetch, FRONT, tag);
 
 let b: LaunchedBrowser;
 let helper: Page;
@@ -115,7 +113,7 @@ describe('chromium: a lying resolver never gets a secure state', () => {
     ['ad-garbage', 'nsec3-www'],
   ])('%s on %s', async (attack, caseId) => {
     const tag = `e2e-lie-${randomUUID()}`;
-    await configure(helper, options(`${FRONT}/t/${tag}/lie/${attack}/dns-query`));
+    await configure(helper, options(taggedResolver(FRONT, tag, `/lie/${attack}`)));
     const url = siteUrl(caseId);
     const tabId = await openTab(helper, url);
     const { final, seen } = await watch(helper, tabId, settledOn(url));
@@ -161,7 +159,7 @@ describe('chromium: resolver failures end indeterminate, pages still load', () =
 
   test('a resolver that never answers: indeterminate after the timeouts, not stuck on "checking"', async () => {
     const tag = `e2e-hang-${randomUUID()}`;
-    await configure(helper, options(`${FRONT}/t/${tag}/fail/hang/dns-query`));
+    await configure(helper, options(taggedResolver(FRONT, tag, '/fail/hang')));
     const url = siteUrl('alg16-www');
     const tabId = await openTab(helper, url);
     // Engine: 5 s per attempt, one retry after 100 ms.
@@ -174,7 +172,7 @@ describe('chromium: resolver failures end indeterminate, pages still load', () =
 
   test('dead primary, working secondary: the normal (secure) verdict', async () => {
     const tag = `e2e-failover-${randomUUID()}`;
-    await configure(helper, { ...options(DEAD), secondaryResolver: { kind: 'custom', url: `${FRONT}/t/${tag}/dns-query` } });
+    await configure(helper, { ...options(DEAD), secondaryResolver: { kind: 'custom', url: taggedResolver(FRONT, tag) } });
     const url = siteUrl('rollover-www');
     const tabId = await openTab(helper, url);
     const { final } = await watch(helper, tabId, settledOn(url));
@@ -202,7 +200,7 @@ describe('chromium: privacy', () => {
 
   test('only the visited .test site and its ancestors are asked; nothing for IP literals, localhost, single-label, special-use or excluded names', async () => {
     const tag = `e2e-privacy-${randomUUID()}`;
-    const resolver = `${FRONT}/t/${tag}/dns-query`;
+    const resolver = taggedResolver(FRONT, tag);
     await configure(helper, options(resolver, { exclusions: ['www.alg14.test', '*.dane.test'] }));
     requests.length = 0;
     const site = siteUrl('alg13-www');
@@ -313,7 +311,7 @@ describe('chromium: private (incognito) windows', () => {
   test('by default, no question about a private-window navigation reaches the resolver', async (ctx) => {
     if (!allowed) return ctx.skip(); // chrome://extensions' developerPrivate API unavailable
     const tag = `e2e-private-${randomUUID()}`;
-    await configure(helper, options(`${FRONT}/t/${tag}/dns-query`));
+    await configure(helper, options(taggedResolver(FRONT, tag)));
     const url = siteUrl('alg10-www'); // not visited before in this browser (no cached verdict)
     const tabId = await privateTab(url);
     if (tabId === null) return ctx.skip(); // the extension does not see the incognito context's tabs
@@ -326,7 +324,7 @@ describe('chromium: private (incognito) windows', () => {
   test('with private windows allowed in the options, a private tab is checked', async (ctx) => {
     if (!allowed) return ctx.skip();
     const tag = `e2e-private-on-${randomUUID()}`;
-    await configure(helper, options(`${FRONT}/t/${tag}/dns-query`, { privateWindows: true }));
+    await configure(helper, options(taggedResolver(FRONT, tag), { privateWindows: true }));
     const url = siteUrl('dane-pkix-ee'); // a .test site (the harness proxies other names away)
     const tabId = await privateTab(url);
     if (tabId === null) return ctx.skip();

@@ -16,6 +16,7 @@ import { Validator } from '../../src/core/dnssec/validator';
 import { DohClient } from '../../src/core/transport/doh';
 import { parseName } from '../../src/core/wire/name';
 import { readCatalogue, readWorld } from '../world/world.mjs';
+import { frontTagStats, taggedResolver } from '../support/front';
 
 interface Expect { state: string; result: string; reason?: string }
 interface Case { id: string; host: string; port: number; tlsaName: string; address: Expect; tlsa: Expect; knownCoreBug?: string; category?: string }
@@ -34,7 +35,7 @@ const cases = catalogue.cases.filter((c) => !c.knownCoreBug);
 for (const mode of ['ds-servfail', 'ds-referral'] as const) {
   describe(`every catalogue case keeps its verdict when DS questions below a zone apex get ${mode}`, () => {
     const tag = `i14-${mode}-${randomUUID().slice(0, 8)}`;
-    const url = `${world.front.base}/t/${tag}/fail/${mode}/dns-query`;
+    const url = taggedResolver(world.front.base, tag, `/fail/${mode}`);
 
     test.concurrent.each(cases.map((c) => [c.id, c] as const))('%s', async (_id, c) => {
       const own = c.category === 'limits' ? httpsFetch({ ca }) : null;
@@ -48,8 +49,7 @@ for (const mode of ['ds-servfail', 'ds-referral'] as const) {
 
     test('the front really failed DS questions below zone apexes', async () => {
       // Runs after the concurrent cases of this block (vitest runs a block's tests in order of completion groups).
-      const s = await fetch(`${world.front.base}/stats?tag=${tag}`, { method: 'GET', headers: {} });
-      const stats = JSON.parse(Buffer.from(await s.arrayBuffer()).toString('utf8')) as { lies: number; total: number };
+      const stats = await frontTagStats(fetch, world.front.base, tag);
       expect(stats.total).toBeGreaterThan(cases.length);
       expect(stats.lies).toBeGreaterThan(0);
     });

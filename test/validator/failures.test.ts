@@ -24,6 +24,7 @@ import { RRType } from '../../src/core/wire/types';
 import { defaultOptions } from '../../src/shared/options';
 import { readWorld } from '../world/world.mjs';
 import { check } from '../cli/run-check';
+import { frontTagStats, taggedResolver } from '../support/front';
 
 const world = readWorld();
 const ca = readFileSync(world.ca);
@@ -37,12 +38,8 @@ afterAll(() => fetch.close());
 /** Nothing listens there: connection refused at once. */
 const DEAD = `https://${new URL(world.front.base).hostname}:9/dns-query`;
 const tag = () => `fail-${randomUUID()}`;
-const route = (t: string, r: string) => `${world.front.base}/t/${t}${r}/dns-query`;
-
-async function attempts(t: string): Promise<{ total: number; queries: { at: number; route: string }[] }> {
-  const r = await fetch(`${world.front.base}/stats?tag=${t}`, { method: 'GET', headers: {} });
-  return JSON.parse(Buffer.from(await r.arrayBuffer()).toString('utf8'));
-}
+const route = (t: string, r: string) => taggedResolver(world.front.base, t, r);
+const attempts = (t: string) => frontTagStats(fetch, world.front.base, t);
 
 interface Mode {
   mode: string;

@@ -21,6 +21,7 @@ import { DohClient } from '../../src/core/transport/doh';
 import { parseName } from '../../src/core/wire/name';
 import { readWorld } from '../world/world.mjs';
 import { check } from '../cli/run-check';
+import { frontTagStats, taggedResolver } from '../support/front';
 
 const world = readWorld();
 const ca = readFileSync(world.ca);
@@ -30,12 +31,9 @@ const anchors = parsed.anchors;
 const fetch = httpsFetch({ ca });
 afterAll(() => fetch.close());
 
-const tagged = (tag: string, route = '') => `${world.front.base}/t/${tag}${route}/dns-query`;
+const tagged = (tag: string, route = '') => taggedResolver(world.front.base, tag, route);
 
-async function tagStats(tag: string): Promise<{ total: number; lies: number; byRoute: Record<string, number>; byName: Record<string, number> }> {
-  const r = await fetch(`${world.front.base}/stats?tag=${tag}`, { method: 'GET', headers: {} });
-  return JSON.parse(Buffer.from(await r.arrayBuffer()).toString('utf8'));
-}
+const tagStats = (tag: string) => frontTagStats(fetch, world.front.base, tag);
 
 async function verdictVia(url: string, host: string) {
   const v = new Validator({ resolver: new DohClient({ urls: [url], fetch, retries: 0 }), anchors });
