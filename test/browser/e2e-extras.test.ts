@@ -30,6 +30,7 @@ import {
   waitFor,
   worldOptions,
 } from './extension';
+import { RRType } from '../../src/core/wire/types';
 import type { TabState } from '../../src/shared/messages';
 import type { World } from '../world/world.mjs';
 import { readWorld } from '../world/world.mjs';
@@ -468,6 +469,8 @@ describe.each(BROWSERS)('%s extras', (name, launch, distName) => {
       expect(askedBefore).toBeGreaterThanOrEqual(5);
       // The kept answers are written a second after the verdict (background/kept-answers.ts).
       await new Promise((r) => setTimeout(r, 1_500));
+      const kept = await ext<{ answers: { q: string; e: number }[] } | undefined>(page, "return (await api.storage.session.get('keptAnswers')).keptAnswers;");
+      expect(kept?.answers.map((a) => a.q)).toEqual(expect.arrayContaining(['www.rollover.test./1', '_443._tcp.www.rollover.test./52']));
       if (own) {
         await new Promise((r) => setTimeout(r, 2_000)); // suspended after 1 s without events
       } else {
@@ -483,15 +486,25 @@ describe.each(BROWSERS)('%s extras', (name, launch, distName) => {
         await cdp.detach();
       }
       // The navigation wakes the background: options and kept answers read, the site judged again.
+      const restarted = Date.now();
       const again = await openTab(page, site.url);
       const after = await verdictOf(again);
       expect(await started(), 'a background started anew').toBeGreaterThan(startedBefore);
       expect(after.state).toBe(before.state);
       expect(after.details?.address.records).toEqual(before.details?.address.records);
       expect(after.details?.tlsa.records).toEqual(before.details?.tlsa.records);
-      // The front was asked nothing about the site's names nor its zone's keys: every answer came
-      // from the kept ones and was verified again (a late speculative answer may be asked anew).
-      const newly = asked().slice(askedBefore).filter((l) => !/ www\.rollover\.test\. (DS|DNSKEY) /.test(l));
+      // The front was asked nothing about the site's names nor its zone's keys that the kept answers
+      // could serve: those came from them and were verified again. Asked anew may be what was not
+      // kept (a late speculative answer) or ran out: the shared world resolver hands out cached
+      // answers with their TTLs counted down (negative ones live 60 s), one another test had it
+      // fetch a minute ago arrives with TTL 0 and is not kept (RFC 1035 §3.2.1).
+      const servable = new Set(kept!.answers.filter((a) => a.e > restarted).map((a) => a.q));
+      expect(servable.size, 'kept answers still servable').toBeGreaterThan(0);
+      const key = (l: string) => {
+        const m = / (\S+\.) ([A-Z0-9]+) /.exec(l);
+        return m ? `${m[1]!.toLowerCase()}/${RRType[m[2] as keyof typeof RRType] ?? m[2]}` : null;
+      };
+      const newly = asked().slice(askedBefore).filter((l) => key(l) === null || servable.has(key(l)!));
       expect(newly).toEqual([]);
       await closeTab(page, again);
       if (!own) await configure(helper, worldOptions(world));
