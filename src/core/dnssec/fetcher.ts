@@ -25,6 +25,8 @@ export class Fetcher {
   /** Messages received so far, in arrival order (unverified: whoever uses one verifies it). */
   private readonly received: Message[] = [];
   sent = 0;
+  /** Told of each answer as it arrives, before any lookup uses it (the validator starts signature checks: speculate.ts). */
+  onArrive: ((message: Message) => void) | null = null;
 
   constructor(
     private readonly resolver: QueryResolver,
@@ -36,7 +38,10 @@ export class Fetcher {
     let p = this.memo.get(key);
     if (!p) {
       p = this.send(name, type).then((r) => {
-        if (r.ok) this.received.push(r.message);
+        if (r.ok) {
+          this.received.push(r.message);
+          this.onArrive?.(r.message);
+        }
         return r;
       });
       this.memo.set(key, p);
