@@ -82,12 +82,6 @@ export interface ChainConfig {
 const anchorKey = (zone: Name) => `anchor:${canonicalName(zone)}`;
 const zoneKey = (zone: Name) => `zone:${canonicalName(zone)}`;
 const kindKey = (name: Name) => `kind:${canonicalName(name)}`;
-
-/** The keys of `zone` when the validator has authenticated them already (its zone cache), else null. */
-export function authenticatedKeys(cfg: ChainConfig, zone: Name): RR<DNSKEYData>[] | null {
-  const z = cfg.caches.zones.get(zoneKey(zone)) ?? cfg.caches.zones.get(anchorKey(zone));
-  return z?.state === 'secure' ? z.keys : null;
-}
 const stepKey = (name: Name, parent: Name) => `step:${canonicalName(name)}@${canonicalName(parent)}`;
 
 /** Zone-cut candidates for `name` below `top`: every ancestor of `name` deeper than `top`, top-down. */

@@ -1,6 +1,5 @@
 import type { SignatureBackend } from './algorithms';
 import type { Fetcher } from './fetcher';
-import type { SignatureChecks } from './speculate';
 
 /**
  * Everything one verdict needs besides the long-lived validator state: the per-verdict fetcher,
@@ -15,8 +14,6 @@ export interface VerdictContext {
   memo: Map<string, Promise<unknown>>;
   /** The platform's signature primitive (ValidatorOptions.signatures; default WebCrypto). */
   signatures?: SignatureBackend;
-  /** The verdict's signature checks by their inputs, some started as the answers arrived (speculate.ts). */
-  checks?: SignatureChecks;
   /** Called with each CNAME target seen in a raw answer, before verification (prefetch hook). */
   onLink?: (target: import('../wire/types').Name) => void;
 }

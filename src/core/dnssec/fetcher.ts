@@ -25,8 +25,6 @@ export class Fetcher {
   /** Messages received so far, in arrival order (unverified: whoever uses one verifies it). */
   private readonly received: Message[] = [];
   sent = 0;
-  /** Told of each answer as it arrives, before any lookup uses it (the validator starts signature checks: speculate.ts). */
-  onArrive: ((message: Message) => void) | null = null;
 
   constructor(
     private readonly resolver: QueryResolver,
@@ -38,10 +36,7 @@ export class Fetcher {
     let p = this.memo.get(key);
     if (!p) {
       p = this.send(name, type).then((r) => {
-        if (r.ok) {
-          this.received.push(r.message);
-          this.onArrive?.(r.message);
-        }
+        if (r.ok) this.received.push(r.message);
         return r;
       });
       this.memo.set(key, p);

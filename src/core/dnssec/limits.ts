@@ -9,12 +9,6 @@ export const LIMITS = {
   maxKeysPerSignature: 4,
   /** Total signature verifications (crypto operations) per verdict. */
   maxCryptoOpsPerVerdict: 64,
-  /**
-   * Signature checks started ahead of the walk as answers arrive (speculate.ts), per verdict, on
-   * top of the walk's own budget: a cold verdict of the world's sites needs 8–12; a hostile
-   * resolver gets no more than this much extra work from it.
-   */
-  maxEarlySignatureChecks: 24,
   /** DNSKEYs accepted in one zone's DNSKEY RRset. */
   maxKeysPerZone: 32,
   /** DS records considered per delegation. */

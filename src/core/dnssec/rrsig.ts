@@ -7,7 +7,6 @@ import { signedData, signedOwner } from './canonical';
 import { keyTag } from './keytag';
 import { LIMITS } from './limits';
 import type { Reason, ReasonCode } from './result';
-import type { SignatureChecks } from './speculate';
 import { isSubdomain, namesEqual, rrsigLabelCount } from '../wire/name';
 import { RRType, type DNSKEYData, type Name, type RR, type RRSIGData } from '../wire/types';
 
@@ -18,8 +17,6 @@ export interface VerifyContext {
   budget: { cryptoOps: number };
   /** The platform's signature primitive (default: WebCrypto). */
   signatures?: SignatureBackend;
-  /** The verdict's signature checks by their inputs (speculate.ts), some started early; else the primitive itself. */
-  checks?: SignatureChecks;
 }
 
 export type RRsetVerification =
@@ -238,9 +235,7 @@ export async function verifyRRset(
         });
       }
       ctx.budget.cryptoOps--;
-      const outcome = await (ctx.checks
-        ? ctx.checks.verify(s.algorithm, k.data.publicKey, data, s.signature)
-        : verify(s.algorithm, k.data.publicKey, data, s.signature, ctx.signatures));
+      const outcome = await verify(s.algorithm, k.data.publicKey, data, s.signature, ctx.signatures);
       if (outcome === 'valid') {
         // RFC 4035 §5.3.3: TTL no greater than the RRset TTL, the RRSIG TTL, the Original TTL and
         // the time left until Expiration.

@@ -10,14 +10,13 @@
 import type { SignatureBackend } from './algorithms';
 import { BUILTIN_ANCHORS, type TrustAnchor } from './anchors';
 import { TtlCache } from './cache';
-import { authenticatedKeys, candidateSigners, chainQuestions, cutCandidates, signerZone, verifiedDenial, zoneFor, type ChainConfig, type SecureZone } from './chain';
+import { candidateSigners, chainQuestions, cutCandidates, signerZone, verifiedDenial, zoneFor, type ChainConfig, type SecureZone } from './chain';
 import type { VerdictContext } from './context';
 import { proveDenial } from './denial';
 import { Fetcher, type QueryResolver } from './fetcher';
 import { LIMITS } from './limits';
 import { worstState, type AnswerClass, type ChainLink, type LookupResult, type Reason, type SecurityState } from './result';
 import { rrsetOf, rrsetsOfTypes, type RRset } from './rrset';
-import { EarlyChecks, SignatureChecks } from './speculate';
 import { verifyRRsetOnce } from './verify-once';
 import { canonicalRdata } from './canonical';
 import { bytesEqual } from '../util/encoding';
@@ -88,18 +87,12 @@ export class Validator {
 
   /** A fresh context for one verdict; lookups sharing it share queries and zone verifications. */
   context(): VerdictContext {
-    const now = Math.floor(this.clock() / 1000);
-    const fetcher = new Fetcher(this.resolver, LIMITS.maxQueriesPerVerdict);
-    const checks = new SignatureChecks(this.signatures);
-    const early = new EarlyChecks(checks, now, (zone) => authenticatedKeys(this.cfg, zone));
-    fetcher.onArrive = (m) => early.arrived(m);
     return {
-      fetcher,
-      now,
+      fetcher: new Fetcher(this.resolver, LIMITS.maxQueriesPerVerdict),
+      now: Math.floor(this.clock() / 1000),
       budget: { cryptoOps: LIMITS.maxCryptoOpsPerVerdict, hashes: LIMITS.maxNsec3HashesPerVerdict },
       memo: new Map(),
       signatures: this.signatures,
-      checks,
     };
   }
 
