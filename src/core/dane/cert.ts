@@ -137,7 +137,7 @@ export function issuerNameMatches(child: ParsedCert, parent: ParsedCert): boolea
   return child.x509.issuer.key === parent.x509.subject.key;
 }
 
-const EXTENSION_NAMES: Record<string, string> = { '2.5.29.30': 'nameConstraints', '2.5.29.36': 'policyConstraints', '2.5.29.54': 'inhibitAnyPolicy' };
+const EXTENSION_NAMES: Record<string, string> = { '2.5.29.36': 'policyConstraints', '2.5.29.54': 'inhibitAnyPolicy' };
 
 /** Why `c` must be rejected on a chain (RFC 5280 §4.2: a critical extension not processed here), or null. */
 function unhandledCriticalNote(c: ParsedCert): string | null {

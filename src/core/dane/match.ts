@@ -51,6 +51,7 @@ import {
   type ParsedCert,
   type SubjectKey,
 } from './cert';
+import { pathOutsideConstraints } from './name-constraints';
 import { certMatchesHost, certMatchesHostOrCn } from './names';
 import { splitUsable } from './usable';
 
@@ -193,6 +194,8 @@ class Ctx {
   private digests = new Map<string, Promise<Uint8Array | null>>();
   private sigs = new Map<string, boolean>();
   private recordCerts = new Map<string, Promise<ParsedCert | null>>();
+  /** Why a signed issuer could not stand above a path: its nameConstraints (for the mismatch's reason). */
+  readonly constraintNotes = new Set<string>();
 
   constructor(
     readonly certs: (ParsedCert | null)[],
@@ -281,6 +284,7 @@ class Ctx {
         if (parent.pathLength !== undefined && below > parent.pathLength) continue;
         if (cannotIssueNote(parent) !== null) continue; // keyUsage, extendedKeyUsage, critical extensions (cert.ts)
         if (!(await this.issuedBy(cur, j))) continue;
+        if (this.outsideConstraints(parent, `certificate #${j}`, path)) continue;
         visited.add(j);
         const found = await walk([...path, j]);
         if (found) return found;
@@ -288,6 +292,17 @@ class Ctx {
       return null;
     };
     return walk([0]);
+  }
+
+  /**
+   * Whether a certificate of `path` lies outside the nameConstraints of `ca` above it (RFC 5280
+   * §4.2.1.10, §6.1.3 (b),(c): name-constraints.ts); the reason is kept for the mismatch.
+   */
+  outsideConstraints(ca: ParsedCert, what: string, path: number[]): boolean {
+    const below = path.map((k) => this.certs[k]).filter((c): c is ParsedCert => c !== null && c !== undefined);
+    const why = pathOutsideConstraints(ca, below);
+    if (why) this.constraintNotes.add(`${what} does not allow the path below it: ${why}`);
+    return why !== null;
   }
 
   /** First certificate on `path` (excluding `exceptLast` when set) outside its validity dates. */
@@ -346,6 +361,8 @@ async function matchTrustAnchor(ctx: Ctx, r: TLSAData, checkDates: boolean): Pro
         if (bytesEqual(anchor.cert.der, c.der)) return false;
         if (!issuerNameMatches(c, anchor.cert)) return false;
         if (anchor.cert.pathLength !== undefined && p.length - 1 > anchor.cert.pathLength) return false;
+        if (!(await ctx.verify(i, anchor.id, anchor.key))) return false;
+        return !ctx.outsideConstraints(anchor.cert, 'the certificate from the record', p);
       }
       return ctx.verify(i, anchor.id, anchor.key);
     });
@@ -358,6 +375,7 @@ async function matchTrustAnchor(ctx: Ctx, r: TLSAData, checkDates: boolean): Pro
       reasons.push(`the ${anchor.what} does not verify any certificate of the chain`);
     }
   }
+  reasons.push(...ctx.constraintNotes);
   if (reasons.length === 0) reasons.push('no certificate in the chain matches');
   // Say why a presented CA could not serve as an issuer, when that is why no path was found.
   for (let t = 1; t < ctx.certs.length; t++) {

@@ -37,6 +37,29 @@ export interface X509Name {
   key: string;
   /** Values of the commonName attributes (2.5.4.3), in order. */
   commonNames: string[];
+  /** Each RDN's part of `key`, in certificate order: directoryName constraints compare prefixes (RFC 5280 §4.2.1.10). */
+  rdns: string[];
+  /** An emailAddress attribute (1.2.840.113549.1.9.1) is present: rfc822Name constraints would apply to it (§4.2.1.10). */
+  hasEmail: boolean;
+}
+
+/** One side of nameConstraints (§4.2.1.10): the subtrees of the forms we evaluate, and the tags of the others. */
+export interface Subtrees {
+  /** dNSName bases as written ("example.com", ".example.com", "" for all). */
+  dns: string[];
+  /** iPAddress bases: address then mask, 8 octets for IPv4, 32 for IPv6 (RFC 5280 §4.2.1.10). */
+  ip: Uint8Array[];
+  /** directoryName bases as RDN keys (X509Name.rdns). */
+  dirs: string[][];
+  /** GeneralName choice numbers of other bases (rfc822Name 1, URI 6, otherName 0, …): not evaluated here. */
+  other: number[];
+}
+
+/** nameConstraints (§4.2.1.10). `problem` when a subtree uses minimum or maximum, which §4.2.1.10 forbids and nothing evaluates. */
+export interface NameConstraints {
+  permitted: Subtrees;
+  excluded: Subtrees;
+  problem: string | null;
 }
 
 /** What ./cert.ts and ./signature.ts need of one certificate. */
@@ -56,6 +79,12 @@ export interface X509Fields {
   publicKey: SubjectKey;
   /** subjectAltName dNSName entries as written (§4.2.1.6); empty when there are none. */
   dnsNames: string[];
+  /** subjectAltName iPAddress entries (4 or 16 octets; other lengths kept as they are). */
+  ipAddresses: Uint8Array[];
+  /** GeneralName choice numbers of the other subjectAltName entries (rfc822Name 1, URI 6, …). */
+  otherNameForms: number[];
+  /** nameConstraints (§4.2.1.10) of a CA; null when absent. */
+  nameConstraints: NameConstraints | null;
   /** basicConstraints (§4.2.1.9); null when the extension is absent. */
   basicConstraints: { ca: boolean; pathLength: number | undefined } | null;
   /** keyUsage keyCertSign (§4.2.1.3); null when the certificate has no keyUsage extension. */
@@ -76,16 +105,18 @@ const OID_SUBJECT_ALT_NAME = '2.5.29.17';
 const OID_BASIC_CONSTRAINTS = '2.5.29.19';
 const OID_KEY_USAGE = '2.5.29.15';
 const OID_EXT_KEY_USAGE = '2.5.29.37';
+const OID_NAME_CONSTRAINTS = '2.5.29.30';
+const OID_EMAIL_ADDRESS = '1.2.840.113549.1.9.1';
 
 /**
- * Extensions whose criticality we can honour: the ones read here (extendedKeyUsage §4.2.1.12 among
- * them: ./cert.ts checks it for TLS servers), and those that only narrow uses a DANE check never
- * makes of a certificate (certificatePolicies §4.2.1.4 without policy processing, as OpenSSL
- * without policy flags; the TLS feature of RFC 7633).
- * Not here, so refused when critical: nameConstraints (§4.2.1.10) and policyConstraints (§4.2.1.11),
- * which would restrict the chain in ways this checker does not evaluate, and everything unknown.
+ * Extensions whose criticality we can honour: the ones read here (extendedKeyUsage §4.2.1.12 and
+ * nameConstraints §4.2.1.10 among them: ./cert.ts applies them on TLS server chains), and those
+ * that only narrow uses a DANE check never makes of a certificate (certificatePolicies §4.2.1.4
+ * without policy processing, as OpenSSL without policy flags; the TLS feature of RFC 7633).
+ * Not here, so refused when critical: policyConstraints (§4.2.1.11), which would restrict the
+ * chain in ways this checker does not evaluate, and everything unknown.
  */
-const HANDLED_EXTENSIONS = new Set([OID_SUBJECT_ALT_NAME, OID_BASIC_CONSTRAINTS, OID_KEY_USAGE, OID_EXT_KEY_USAGE, '2.5.29.32', '1.3.6.1.5.5.7.1.24']);
+const HANDLED_EXTENSIONS = new Set([OID_SUBJECT_ALT_NAME, OID_BASIC_CONSTRAINTS, OID_KEY_USAGE, OID_EXT_KEY_USAGE, OID_NAME_CONSTRAINTS, '2.5.29.32', '1.3.6.1.5.5.7.1.24']);
 
 /** Parse a DER certificate (RFC 5280 §4.1); the input must be exactly one certificate. */
 export function readCertificate(der: Uint8Array): X509Result<X509Fields> {
@@ -124,7 +155,8 @@ export function readCertificate(der: Uint8Array): X509Result<X509Fields> {
     t.end('tbsCertificate');
     if (ext && version !== 2) throw new DerError('extensions in a certificate that is not version 3 (RFC 5280 §4.1.2.9)');
 
-    let dnsNames: string[] = [];
+    let alt: AltNames = { dns: [], ip: [], other: [] };
+    let nameConstraints: NameConstraints | null = null;
     let basicConstraints: X509Fields['basicConstraints'] = null;
     let keyCertSign: boolean | null = null;
     let extKeyUsage: string[] | null = null;
@@ -144,7 +176,8 @@ export function readCertificate(der: Uint8Array): X509Result<X509Fields> {
         if (critical && readBoolean(contents(der, critical), 'critical') && !HANDLED_EXTENSIONS.has(id)) unhandledCritical.push(id);
         const value = e.expect(Tag.OCTET_STRING, 'extnValue');
         e.end('extension');
-        if (id === OID_SUBJECT_ALT_NAME) dnsNames = readDnsNames(der, value);
+        if (id === OID_SUBJECT_ALT_NAME) alt = readAltNames(der, value);
+        else if (id === OID_NAME_CONSTRAINTS) nameConstraints = readNameConstraints(der, value);
         else if (id === OID_BASIC_CONSTRAINTS) basicConstraints = readBasicConstraints(der, value);
         else if (id === OID_KEY_USAGE) keyCertSign = readKeyCertSign(der, value);
         else if (id === OID_EXT_KEY_USAGE) extKeyUsage = readExtKeyUsage(der, value);
@@ -160,7 +193,10 @@ export function readCertificate(der: Uint8Array): X509Result<X509Fields> {
       notBefore,
       notAfter,
       publicKey,
-      dnsNames,
+      dnsNames: alt.dns,
+      ipAddresses: alt.ip,
+      otherNameForms: alt.other,
+      nameConstraints,
       basicConstraints,
       keyCertSign,
       extKeyUsage,
@@ -228,6 +264,7 @@ function readName(der: Uint8Array, t: Tlv): X509Name {
   const shown: string[] = [];
   const keys: string[] = [];
   const commonNames: string[] = [];
+  let hasEmail = false;
   while (!rdns.atEnd) {
     const set = DerReader.inside(der, rdns.expect(Tag.SET, 'RelativeDistinguishedName'));
     const avas: { text: string; key: string }[] = [];
@@ -238,6 +275,7 @@ function readName(der: Uint8Array, t: Tlv): X509Name {
       ava.end('AttributeTypeAndValue');
       const str = directoryString(der, value);
       if (type === OID_COMMON_NAME && str !== null) commonNames.push(str);
+      if (type === OID_EMAIL_ADDRESS) hasEmail = true;
       // Not a string: RFC 4514 §2.4's "#" and the hex of the whole encoding, shown and compared.
       let shown: string;
       let compared: string;
@@ -255,7 +293,7 @@ function readName(der: Uint8Array, t: Tlv): X509Name {
         .join('+'),
     );
   }
-  return { text: shown.join(', '), key: keys.join(','), commonNames };
+  return { text: shown.join(', '), key: keys.join(','), commonNames, rdns: keys, hasEmail };
 }
 
 const latin1 = new TextDecoder('latin1');
@@ -341,17 +379,78 @@ function readTime(der: Uint8Array, t: Tlv): Date {
 
 // --- extensions -------------------------------------------------------------------------------
 
-/** subjectAltName (§4.2.1.6): GeneralNames; dNSName is [2] IA5String. Other kinds are skipped. */
-function readDnsNames(der: Uint8Array, value: Tlv): string[] {
+interface AltNames {
+  dns: string[];
+  ip: Uint8Array[];
+  other: number[];
+}
+
+/** The GeneralName choice number of a tag ([0]…[8], §4.2.1.6), or null for anything else. */
+function generalNameForm(tag: number): number | null {
+  const n = tag & 0x1f;
+  return (tag & 0xc0) === 0x80 && n <= 8 ? n : null;
+}
+
+/** subjectAltName (§4.2.1.6): GeneralNames; dNSName is [2] IA5String, iPAddress [7] OCTET STRING; other forms noted by number. */
+function readAltNames(der: Uint8Array, value: Tlv): AltNames {
   const outer = DerReader.inside(der, value);
   const names = DerReader.inside(der, outer.expect(Tag.SEQUENCE, 'GeneralNames'));
   outer.end('subjectAltName');
-  const out: string[] = [];
+  const out: AltNames = { dns: [], ip: [], other: [] };
   while (!names.atEnd) {
     const n = names.next();
-    if (n.tag === contextTag(2, false)) out.push(latin1.decode(contents(der, n)));
+    if (n.tag === contextTag(2, false)) out.dns.push(latin1.decode(contents(der, n)));
+    else if (n.tag === contextTag(7, false)) out.ip.push(contents(der, n));
+    else {
+      const form = generalNameForm(n.tag); // anything else is no GeneralName: skipped, as before
+      if (form !== null && !out.other.includes(form)) out.other.push(form);
+    }
   }
   return out;
+}
+
+/**
+ * nameConstraints (§4.2.1.10): SEQUENCE { permittedSubtrees [0] GeneralSubtrees OPTIONAL,
+ * excludedSubtrees [1] GeneralSubtrees OPTIONAL }, GeneralSubtree ::= SEQUENCE { base GeneralName,
+ * minimum [0] DEFAULT 0, maximum [1] OPTIONAL }. A CA "MUST NOT" leave both out, nor use minimum
+ * other than 0 or maximum: those are noted as the problem (nothing evaluates them; OpenSSL refuses).
+ */
+function readNameConstraints(der: Uint8Array, value: Tlv): NameConstraints {
+  const outer = DerReader.inside(der, value);
+  const nc = DerReader.inside(der, outer.expect(Tag.SEQUENCE, 'NameConstraints'));
+  outer.end('nameConstraints');
+  const nc0 = { problem: null as string | null };
+  const side = (t: Tlv | null): Subtrees => {
+    const s: Subtrees = { dns: [], ip: [], dirs: [], other: [] };
+    if (!t) return s;
+    const list = DerReader.inside(der, t);
+    if (list.atEnd) throw new DerError('GeneralSubtrees: empty (SIZE 1..MAX)');
+    while (!list.atEnd) {
+      const st = DerReader.inside(der, list.expect(Tag.SEQUENCE, 'GeneralSubtree'));
+      const base = st.next();
+      if (st.optional(contextTag(0, false)) || st.optional(contextTag(1, false))) nc0.problem = 'a subtree with minimum or maximum (RFC 5280 §4.2.1.10)';
+      st.end('GeneralSubtree');
+      if (base.tag === contextTag(2, false)) s.dns.push(latin1.decode(contents(der, base)));
+      else if (base.tag === contextTag(7, false)) {
+        const ip = contents(der, base);
+        if (ip.length !== 8 && ip.length !== 32) throw new DerError('nameConstraints: iPAddress base of a length other than 8 or 32');
+        s.ip.push(ip);
+      } else if (base.tag === contextTag(4, true)) {
+        const d = DerReader.inside(der, base);
+        s.dirs.push(readName(der, d.expect(Tag.SEQUENCE, 'directoryName')).rdns);
+        d.end('directoryName');
+      } else {
+        const form = generalNameForm(base.tag);
+        if (form === null) nc0.problem = 'a subtree whose base is no GeneralName (RFC 5280 §4.2.1.10)';
+        else if (!s.other.includes(form)) s.other.push(form);
+      }
+    }
+    return s;
+  };
+  const permitted = side(nc.optional(contextTag(0, true)));
+  const excluded = side(nc.optional(contextTag(1, true)));
+  nc.end('NameConstraints');
+  return { permitted, excluded, problem: nc0.problem };
 }
 
 /** keyUsage (§4.2.1.3): KeyUsage ::= BIT STRING; keyCertSign is bit 5 (0x04 of the first octet). */
