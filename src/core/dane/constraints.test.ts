@@ -101,6 +101,13 @@ describe('CA constraints on DANE-TA paths, against openssl verify', () => {
  * nameConstraints (RFC 5280 §4.2.1.10) of a CA on a DANE-TA path bound every certificate below it
  * (§6.1.3 (b),(c)), the trust anchor's too; each case as `openssl verify -purpose sslserver` judges it.
  */
+/** NameConstraints { permittedSubtrees [0] { GeneralSubtree { dNSName [2] base, minimum [0] 1 } } } as hex DER. */
+function subtreeWithMinimum(base: string): string {
+  const tlv = (tag: number, body: Buffer) => Buffer.concat([Buffer.of(tag, body.length), body]);
+  const subtree = tlv(0x30, Buffer.concat([tlv(0x82, Buffer.from(base, 'latin1')), tlv(0x80, Buffer.of(1))]));
+  return tlv(0x30, tlv(0xa0, subtree)).toString('hex');
+}
+
 describe('name constraints on DANE-TA paths, against openssl verify', () => {
   const ku = 'keyUsage = critical, keyCertSign';
   const cases: { what: string; int: string[]; leaf?: string[]; root?: string[]; leafSubject?: string; leafSan?: string[]; cn?: boolean; ok: boolean; reason?: RegExp }[] = [
@@ -133,6 +140,8 @@ describe('name constraints on DANE-TA paths, against openssl verify', () => {
     { what: 'a leaf without dNSName: its commonName under a permitted subtree', int: [ku, 'nameConstraints = critical, permitted;DNS:constraints.test'], leafSan: [], cn: true, ok: true },
     { what: 'a leaf without dNSName: its commonName outside a permitted subtree', int: [ku, 'nameConstraints = critical, permitted;DNS:other.test'], leafSan: [], cn: true, ok: false, reason: /DNS name www\.constraints\.test is not within/ },
     { what: 'an rfc822Name constraint and a leaf without e-mail names', int: [ku, 'nameConstraints = critical, permitted;email:constraints.test'], ok: true },
+    // A subtree with minimum 1 (RFC 5280 §4.2.1.10: MUST be zero), written as raw DER.
+    { what: 'a subtree with a minimum', int: [ku, `2.5.29.30 = critical, DER:${subtreeWithMinimum('constraints.test')}`], ok: false, reason: /nameConstraints cannot be evaluated: a subtree with minimum or maximum/ },
   ];
 
   it.each(cases)('$what: OpenSSL and DANE-TA agree', async (c) => {
