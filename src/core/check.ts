@@ -118,8 +118,11 @@ export async function validateHost(validator: Validator, host: Name, port: numbe
   const callerOnLink = ctx.onLink;
   const hostCtx: VerdictContext = {
     ...ctx,
-    onLink: (target) => {
-      callerOnLink?.(target);
+    onLink: (target, qtype) => {
+      callerOnLink?.(target, qtype);
+      // Only an address's CNAME moves the TLSA base domain (RFC 7671 §7); a CNAME met by the TLSA
+      // lookup itself (a DNAME above it, RFC 6672) already names the TLSA RRset to follow.
+      if (qtype !== RRType.A && qtype !== RRType.AAAA) return;
       const t = tlsaName(target, port, 'tcp');
       if (t) validator.prefetch(t, RRType.TLSA, hostCtx);
     },

@@ -14,8 +14,8 @@ export interface VerdictContext {
   memo: Map<string, Promise<unknown>>;
   /** The platform's signature primitive (ValidatorOptions.signatures; default WebCrypto). */
   signatures?: SignatureBackend;
-  /** Called with each CNAME target seen in a raw answer, before verification (prefetch hook). */
-  onLink?: (target: import('../wire/types').Name) => void;
+  /** Called with each CNAME target seen in a raw answer to a `qtype` question, before verification (prefetch hook). */
+  onLink?: (target: import('../wire/types').Name, qtype: number) => void;
 }
 
 /** Run `fn` once per key and verdict; concurrent callers share the promise. */

@@ -115,6 +115,17 @@ describe('caching and failures', () => {
     expect(resolver.asked[0]).toBe('www.alg13.test./28');
   });
 
+  test('a CNAME met by the TLSA lookup itself (DNAME above it, RFC 6672) starts no TLSA query under the TLSA name; an address CNAME does (RFC 7671 §7)', async () => {
+    const dname = replay();
+    const v = await validateHost(validatorAt(recordedAt, dname), 'www.sub.cname.test.', 443);
+    expect([v.a.state, v.tlsa.state]).toEqual(['secure', 'secure']);
+    expect(dname.asked).toContain('_443._tcp.www.alg13.test./52'); // where the DNAME leads the TLSA name
+    expect(dname.asked.filter((k) => k.startsWith('_443._tcp._443._tcp.'))).toEqual([]);
+    const cname = replay();
+    await validateHost(validatorAt(recordedAt, cname), 'dane-alias.cname.test.', 443);
+    expect(cname.asked).toContain('_443._tcp.dane-target.dane.test./52');
+  });
+
   test('names are normalised: no trailing dot and mixed case give the same verdict', async () => {
     const v = await validateHost(validatorAt(recordedAt), 'WWW.Alg13.Test', 443);
     expect([v.a.state, v.tlsa.state]).toEqual(['secure', 'secure']);

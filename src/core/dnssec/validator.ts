@@ -130,7 +130,7 @@ export class Validator {
       const target = (rr.data as NameData).target;
       if (rr.type === RRType.CNAME) {
         this.prefetch(target, qtype, ctx);
-        ctx.onLink?.(target);
+        ctx.onLink?.(target, qtype);
       }
     }
   }
