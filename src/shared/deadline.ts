@@ -1,0 +1,29 @@
+/**
+ * A request that never settles fails after a deadline instead. An extension page asks the
+ * background through `runtime.sendMessage`; a background stopped or restarted while it handled
+ * the request can leave that promise pending for good, and the page would say "checking…"
+ * forever. With a deadline it says why it has no answer (a state of its own, never a verdict).
+ */
+export function withDeadline<T>(
+  p: Promise<T>,
+  ms: number,
+  onTimeout: () => Error,
+  timers: { set: (fn: () => void, ms: number) => unknown; clear: (t: unknown) => void } = {
+    set: (fn, t) => setTimeout(fn, t),
+    clear: (t) => clearTimeout(t as ReturnType<typeof setTimeout>),
+  },
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = timers.set(() => reject(onTimeout()), ms);
+    p.then(
+      (v) => {
+        timers.clear(timer);
+        resolve(v);
+      },
+      (e: unknown) => {
+        timers.clear(timer);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
+}
