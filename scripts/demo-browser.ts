@@ -38,7 +38,7 @@ import {
 } from '../test/browser/extension';
 import { launchChromium, launchFirefox, openExtensionPage, type BrowserName, type LaunchedBrowser } from '../test/browser/harness';
 import type { Catalogue, CatalogueCase, World } from '../test/world/world.mjs';
-import { worldPkixTrusts } from '../test/world/lib/dane-pki.mjs';
+import { OUTSIDE_NAME_CONSTRAINTS, worldPkixTrusts } from '../test/world/lib/dane-pki.mjs';
 
 const REPO = path.resolve(import.meta.dirname, '..');
 
@@ -215,6 +215,7 @@ async function visit(b: LaunchedBrowser, helper: Page, popup: Page, c: Catalogue
 function notLoadedWhy(c: CatalogueCase, browser: BrowserName): string {
   if (!c.site) return 'no page: no web server for this name';
   if (c.cert?.issuer === 'self') return 'no page: self-signed certificate, refused by the browser';
+  if (OUTSIDE_NAME_CONSTRAINTS.includes(c.cert?.issuer ?? '')) return "no page: the name is outside its CA's nameConstraints, which the browser enforces";
   if (!worldPkixTrusts(c)) return 'no page: the root is only in DNS (DANE-TA), in no browser trust store';
   if (c.cert?.key === 'ed25519') return 'no page: Ed25519 certificate, which browsers do not accept in TLS';
   if (!c.host.endsWith('.test')) return 'no page: the harness proxy guard lets only .test names through';

@@ -12,7 +12,7 @@ export interface TlsaSpec {
   of: 'leaf' | 'ca' | 'other-ca' | 'retired' | DanePkiName;
 }
 /** Certificates of lib/dane-pki.mjs: intermediates, a DNS-only root, a cross-signed root. */
-export type DanePkiName = 'ca-int' | 'dns-root' | 'dns-int' | 'cross-root' | 'cross-root-by-ca' | 'cross-int';
+export type DanePkiName = 'ca-int' | 'dns-root' | 'dns-int' | 'cross-root' | 'cross-root-by-ca' | 'cross-int' | 'nc-int' | 'nc-out-int';
 export interface CatalogueCase {
   id: string;
   category: string;

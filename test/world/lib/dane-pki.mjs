@@ -8,16 +8,22 @@
 //   cross-root        self-signed root (key K), in no trust store
 //   cross-root-by-ca  cross-certificate of cross-root (same subject, key K) issued by the world CA
 //   cross-int         intermediate issued by key K (issuer name = cross-root's subject)
+//   nc-int            intermediate issued by the world CA, nameConstraints permitting dane.test
+//   nc-out-int        intermediate issued by the world CA, nameConstraints permitting only
+//                     elsewhere.test: a dane.test leaf under it is outside (RFC 5280 §4.2.1.10)
 //
 // A site case names its leaf's issuer (`cert.issuer`: ca | self | one of the intermediates above)
 // and what it sends after the leaf (`cert.sends`, default: the world CA for issuer ca, nothing
 // else); TLSA records may be `of` any of these certificates.
 import fs from 'node:fs';
 
-export const DANE_PKI = ['ca-int', 'dns-root', 'dns-int', 'cross-root', 'cross-root-by-ca', 'cross-int'];
+export const DANE_PKI = ['ca-int', 'dns-root', 'dns-int', 'cross-root', 'cross-root-by-ca', 'cross-int', 'nc-int', 'nc-out-int'];
 
 /** Issuers whose leaves a client trusting only the world CA accepts (PKIX; the browsers). */
-export const PKIX_TRUSTED_ISSUERS = ['ca', 'ca-int', 'cross-int'];
+export const PKIX_TRUSTED_ISSUERS = ['ca', 'ca-int', 'cross-int', 'nc-int'];
+
+/** Issuers whose leaves are outside their CA's nameConstraints: PKIX (the browsers) refuses them too. */
+export const OUTSIDE_NAME_CONSTRAINTS = ['nc-out-int'];
 
 /** Does the world CA alone make this case's certificate PKIX-valid (so that a browser loads it)? */
 export function worldPkixTrusts(c) {
@@ -32,9 +38,9 @@ export function sentAfterLeaf(c) {
 /** Make the hierarchy into the certificate directory (p: file name → path). */
 export async function makeDanePki(run, p, keyArgs) {
   const caExt = (pathlen) => ['-addext', `basicConstraints=critical,CA:TRUE${pathlen === undefined ? '' : `,pathlen:${pathlen}`}`, '-addext', 'keyUsage=critical,keyCertSign,cRLSign'];
-  const cert = (name, cn, { key = name, issuer, pathlen } = {}) => {
+  const cert = (name, cn, { key = name, issuer, pathlen, ext = [] } = {}) => {
     const keyOpt = fs.existsSync(p(`${key}.key`)) ? ['-key', p(`${key}.key`)] : [...keyArgs('ec'), '-nodes', '-keyout', p(`${key}.key`)];
-    const args = ['req', '-x509', ...keyOpt, '-out', p(`${name}.pem`), '-days', '30', '-subj', `/O=dnssec-tlsa-validator test world/CN=${cn}`, ...caExt(pathlen)];
+    const args = ['req', '-x509', ...keyOpt, '-out', p(`${name}.pem`), '-days', '30', '-subj', `/O=dnssec-tlsa-validator test world/CN=${cn}`, ...caExt(pathlen), ...ext.flatMap((e) => ['-addext', e])];
     if (issuer) args.push('-CA', p(`${issuer}.pem`), '-CAkey', p(`${issuer}.key`));
     return run('openssl', args);
   };
@@ -44,5 +50,7 @@ export async function makeDanePki(run, p, keyArgs) {
     // the cross-certificate: cross-root's subject and key, issued by the world CA
     cert('cross-root-by-ca', 'Test Cross-signed Root CA', { key: 'cross-root', issuer: 'ca' }),
     cert('cross-int', 'Test Cross-signed Intermediate CA', { issuer: 'cross-root', pathlen: 0 }),
+    cert('nc-int', 'Test Name-constrained Intermediate CA', { issuer: 'ca', pathlen: 0, ext: ['nameConstraints=critical,permitted;DNS:dane.test'] }),
+    cert('nc-out-int', 'Test Elsewhere-constrained Intermediate CA', { issuer: 'ca', pathlen: 0, ext: ['nameConstraints=critical,permitted;DNS:elsewhere.test'] }),
   ]);
 }
