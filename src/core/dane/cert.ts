@@ -29,19 +29,24 @@ export interface CertInfo {
 export interface ParsedCert {
   /** The DER exactly as presented: TLSA selector 0 (Cert) covers these bytes (RFC 6698 §2.1.2). */
   der: Uint8Array;
-  /** SubjectPublicKeyInfo DER: TLSA selector 1 (SPKI) (RFC 6698 §2.1.2). */
-  spki: Uint8Array;
-  /** What was read from it (./x509.ts): names, key, extensions, the signed part. */
+  /**
+   * What was read from it (./x509.ts): names (the subject's commonNames are SMTP's fallback
+   * CN-IDs, RFC 7672 §3.2.3), key (`publicKey.der`: TLSA selector 1, RFC 6698 §2.1.2), validity,
+   * extensions, the signed part.
+   */
   x509: X509Fields;
   info: CertInfo;
-  notBefore: Date;
-  notAfter: Date;
-  /** basicConstraints cA (RFC 5280 §4.2.1.9); null when the extension is absent. */
-  isCA: boolean | null;
-  /** basicConstraints pathLenConstraint, when present. */
-  pathLength: number | undefined;
-  /** The subject's commonName values (CN-IDs, RFC 6125 §1.8): SMTP's fallback name when there is no DNS-ID (RFC 7672 §3.2.3). */
-  commonNames: string[];
+}
+
+/** basicConstraints cA (RFC 5280 §4.2.1.9); null when the extension is absent. */
+export function caFlag(c: ParsedCert): boolean | null {
+  const bc = c.x509.basicConstraints;
+  return bc ? bc.ca : null;
+}
+
+/** basicConstraints pathLenConstraint (RFC 5280 §4.2.1.9), when present. */
+export function pathLimit(c: ParsedCert): number | undefined {
+  return c.x509.basicConstraints?.pathLength;
 }
 
 /** Copy into a fresh, exactly-sized ArrayBuffer-backed array (also detaches us from caller views). */
@@ -96,18 +101,10 @@ async function parseCertificateDer(der: Uint8Array): Promise<ParsedCert | null> 
   const read = readCertificate(bytes);
   if (!read.ok) return null;
   const x509 = read.value;
-  const spki = x509.publicKey.der;
-  const bc = x509.basicConstraints;
-  const [spkiHash, certHash] = await Promise.all([sha256(spki), sha256(bytes)]);
+  const [spkiHash, certHash] = await Promise.all([sha256(x509.publicKey.der), sha256(bytes)]);
   return {
     der: bytes,
-    spki,
     x509,
-    notBefore: x509.notBefore,
-    notAfter: x509.notAfter,
-    isCA: bc ? bc.ca : null,
-    pathLength: bc?.pathLength,
-    commonNames: x509.subject.commonNames,
     info: {
       subject: x509.subject.text,
       issuer: x509.issuer.text,
@@ -193,5 +190,5 @@ export function signedBy(child: ParsedCert, issuerKey: SubjectKey): Promise<bool
 /** RFC 5280 §4.1.2.5: `now` within [notBefore, notAfter]. */
 export function validAt(c: ParsedCert, now: Date): boolean {
   const t = now.getTime();
-  return c.notBefore.getTime() <= t && t <= c.notAfter.getTime();
+  return c.x509.notBefore.getTime() <= t && t <= c.x509.notAfter.getTime();
 }

@@ -7,7 +7,7 @@
  */
 import type { SecurityState } from '../dnssec/result';
 import { toHex } from '../util/encoding';
-import { issuerNameMatches, loadCertificate, selfIssued, signedBy, type CertInfo, type ParsedCert } from './cert';
+import { caFlag, issuerNameMatches, loadCertificate, selfIssued, signedBy, type CertInfo, type ParsedCert } from './cert';
 import { generateTlsa, TlsaGenerateError } from './match';
 import { tlsaName } from './names';
 
@@ -83,7 +83,7 @@ export function normaliseTlsa(text: string): string {
 /** The issuer of `leaf` among the other certificates: name chaining, a CA, then the signature. */
 async function findIssuer(leaf: ParsedCert, others: (ParsedCert | null)[]): Promise<ParsedCert | null> {
   for (const c of others) {
-    if (!c || c.isCA === false || !issuerNameMatches(leaf, c)) continue;
+    if (!c || caFlag(c) === false || !issuerNameMatches(leaf, c)) continue;
     if (await signedBy(leaf, c.x509.publicKey)) return c;
   }
   return null;

@@ -38,12 +38,14 @@
 import type { TLSAData } from '../wire/types';
 import { bytesEqual, toHex } from '../util/encoding';
 import {
+  caFlag,
   cannotIssueNote,
   copyBytes,
   issuerNameMatches,
   loadCertificate,
   notOnTlsChainNote,
   parseSpki,
+  pathLimit,
   sha256,
   sha512,
   signedBy,
@@ -163,7 +165,7 @@ export class TlsaGenerateError extends Error {
 
 /** Certificate association data for a selector/matching type (RFC 6698 §2.1.2, §2.1.3). */
 async function associationData(c: ParsedCert, selector: number, matchingType: number): Promise<Uint8Array | null> {
-  const selected = selector === 0 ? c.der : selector === 1 ? c.spki : null;
+  const selected = selector === 0 ? c.der : selector === 1 ? c.x509.publicKey.der : null;
   if (!selected) return null;
   if (matchingType === 0) return copyBytes(selected);
   if (matchingType === 1) return sha256(selected);
@@ -276,12 +278,13 @@ class Ctx {
         const parent = this.certs[j];
         if (!parent || visited.has(j)) continue;
         if (j !== target) {
-          if (parent.isCA !== true) continue;
-        } else if (parent.isCA === false) {
+          if (caFlag(parent) !== true) continue;
+        } else if (caFlag(parent) === false) {
           continue; // an explicit "not a CA" certificate cannot issue anything
         }
         const below = path.length - 1; // intermediates between the leaf and `parent`
-        if (parent.pathLength !== undefined && below > parent.pathLength) continue;
+        const limit = pathLimit(parent);
+        if (limit !== undefined && below > limit) continue;
         if (cannotIssueNote(parent) !== null) continue; // keyUsage, extendedKeyUsage, critical extensions (cert.ts)
         if (!(await this.issuedBy(cur, j))) continue;
         if (this.outsideConstraints(parent, `certificate #${j}`, path)) continue;
@@ -360,7 +363,8 @@ async function matchTrustAnchor(ctx: Ctx, r: TLSAData, checkDates: boolean): Pro
         // below it by its pathLenConstraint (§6.1.4 (l)); DANE-TA never matches the leaf itself.
         if (bytesEqual(anchor.cert.der, c.der)) return false;
         if (!issuerNameMatches(c, anchor.cert)) return false;
-        if (anchor.cert.pathLength !== undefined && p.length - 1 > anchor.cert.pathLength) return false;
+        const limit = pathLimit(anchor.cert);
+        if (limit !== undefined && p.length - 1 > limit) return false;
         if (!(await ctx.verify(i, anchor.id, anchor.key))) return false;
         return !ctx.outsideConstraints(anchor.cert, 'the certificate from the record', p);
       }
@@ -405,7 +409,7 @@ async function anchorFromRecord(
     reasons.push('the record data is not a valid certificate');
     return null;
   }
-  if (cert.isCA === false) {
+  if (caFlag(cert) === false) {
     // Like a sent certificate: one that says it is not a CA cannot issue anything (RFC 5280 §4.2.1.9).
     reasons.push('the certificate in the record is not a CA (basicConstraints cA false)');
     return null;
@@ -448,7 +452,7 @@ async function evaluate(ctx: Ctx, r: TLSAData, pkix: PkixVerdict): Promise<Outco
       const ta = await matchTrustAnchor(ctx, r, r.usage === 2);
       if (!ta.ok) return ta;
       // Name checks apply to the TA usages (RFC 7671 §5.2; RFC 6125 §6.4; for SMTP, RFC 7672 §3.2.3).
-      const named = ctx.cnFallback ? certMatchesHostOrCn(leaf.info.dnsNames, leaf.commonNames, ctx.host) : certMatchesHost(leaf.info.dnsNames, ctx.host);
+      const named = ctx.cnFallback ? certMatchesHostOrCn(leaf.info.dnsNames, leaf.x509.subject.commonNames, ctx.host) : certMatchesHost(leaf.info.dnsNames, ctx.host);
       if (!named) {
         return {
           ok: false,
