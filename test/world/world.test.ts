@@ -12,6 +12,7 @@ import { encodeQuery, decodeMessage } from './lib/dnswire.mjs';
 import type { Message } from './lib/dnswire.mjs';
 import { run, mapLimit } from './lib/proc.mjs';
 import { worldPkixTrusts } from './lib/dane-pki.mjs';
+import { parseDelv, parseUnboundHost } from '../support/references';
 
 type Kind = 'address' | 'tlsa';
 type Tool = 'delv@bind' | 'delv@unbound' | 'unbound-host' | 'named' | 'unbound';
@@ -37,35 +38,6 @@ function expected(c: CatalogueCase, k: Kind, tool: Tool): CaseState {
   const family = tool.startsWith('delv') ? 'delv' : tool;
   const o = c.referenceResults?.[family]?.[k] ?? c.referenceResults?.[tool]?.[k];
   return { ...c[k], ...(o ?? {}) };
-}
-
-function parseDelv(out: string): Verdict {
-  const neg = /resolution failed: ncache (nxdomain|nxrrset)/.exec(out);
-  if (neg) {
-    const result = neg[1] === 'nxdomain' ? 'nxdomain' : 'nodata';
-    if (/; negative response, fully validated/.test(out)) return { state: 'secure', result, raw: out };
-    if (/; negative response, unsigned answer/.test(out)) return { state: 'insecure', result, raw: out };
-    return { state: 'bogus', result, raw: out };
-  }
-  // CNAME chains print one status per RRset: the chain is as weak as its weakest link
-  if (/;; resolution failed:/.test(out)) return { state: 'bogus', raw: out };
-  if (/^; unsigned answer/m.test(out)) return { state: 'insecure', result: 'data', raw: out };
-  if (/^; fully validated/m.test(out)) return { state: 'secure', result: 'data', raw: out };
-  return { state: 'error', raw: out };
-}
-
-function parseUnboundHost(out: string): Verdict {
-  let state: Verdict['state'] = 'error';
-  if (/\(BOGUS/.test(out)) state = 'bogus';
-  else {
-    const all = [...out.matchAll(/\((secure|insecure)\)/g)];
-    if (all.length) state = all[all.length - 1][1] as 'secure' | 'insecure';
-  }
-  let result: Verdict['result'];
-  if (/not found: 3\(NXDOMAIN\)/.test(out)) result = 'nxdomain';
-  else if (/ has no /.test(out)) result = 'nodata';
-  else if (/ has (address|TLSA record|TYPE52 record)/.test(out)) result = 'data';
-  return { state, result, raw: out };
 }
 
 function resolverVerdict(m: Message, type: string): Verdict {
