@@ -5,7 +5,8 @@
  * ones (wildcards, empty non-terminals), the apex with a type it lacks — in every zone of the
  * world but the resource-limit ones. Each question is judged by delv (+cdflag, BIND's validator)
  * and unbound-host (libunbound, recursing itself); where both agree, our validator (through the
- * world's unbound over DoH, cold) must say the same: state, and answer class unless bogus.
+ * world's unbound over DoH, cold) must say the same: state, and answer class unless bogus; and it
+ * must say the same through BIND's DoH.
  * Where the two references knowingly disagree with each other (Ed448 in libunbound, opt-out
  * NXDOMAIN in delv), ours must follow the one named with the reason; any other disagreement fails.
  */
@@ -107,7 +108,9 @@ interface Judged {
   q: Question;
   delv: ReferenceVerdict;
   unboundHost: ReferenceVerdict;
+  /** Our validator through the world's unbound, and through its BIND (each over DoH, cold). */
   ours: { state: string; result: string; reason: string };
+  viaBind: { state: string; result: string; reason: string };
 }
 
 const judged: Promise<Judged[]> = (async () => {
@@ -117,14 +120,13 @@ const judged: Promise<Judged[]> = (async () => {
       run('delv', [`@${world.resolvers.unbound.dns}`, '-a', world.trustAnchor.bind, '+root=.', '+cdflag', q.name, q.type], { allowFail: true, timeoutMs: 20000 }),
       run('unbound-host', ['-C', world.unboundHostConf, '-v', '-t', q.type, q.name], { allowFail: true, timeoutMs: 20000 }),
     ]);
-    const validator = new Validator({ resolver: new DohClient({ urls: [world.resolvers.unbound.doh], fetch }), anchors });
-    const r = await validator.lookup(q.name, RRType[q.type]);
-    return {
-      q,
-      delv: parseDelv(d.text + d.stderr),
-      unboundHost: parseUnboundHost(u.text + u.stderr),
-      ours: { state: r.state, result: r.result, reason: r.reason?.message ?? '' },
+    const ours = async (r: 'unbound' | 'bind') => {
+      const validator = new Validator({ resolver: new DohClient({ urls: [world.resolvers[r].doh], fetch }), anchors });
+      const v = await validator.lookup(q.name, RRType[q.type]);
+      return { state: v.state, result: v.result, reason: v.reason?.message ?? '' };
     };
+    const [viaUnbound, viaBind] = await Promise.all([ours('unbound'), ours('bind')]);
+    return { q, delv: parseDelv(d.text + d.stderr), unboundHost: parseUnboundHost(u.text + u.stderr), ours: viaUnbound, viaBind };
   });
 })();
 
@@ -167,5 +169,7 @@ describe('questions no catalogue case asks, judged by delv and unbound-host', ()
       return differs(j, j[k.follow]) ? [`${line(j, j[k.follow])} [${k.why}]`] : [];
     });
     expect(followed).toEqual([]);
+    // Through BIND's DoH the same verdicts as through unbound's (the resolver only carries packets).
+    expect(all.filter((j) => j.viaBind.state !== j.ours.state || j.viaBind.result !== j.ours.result).map((j) => `${j.q.name} ${j.q.type}: via unbound ${j.ours.state} ${j.ours.result}, via BIND ${j.viaBind.state} ${j.viaBind.result} (${j.viaBind.reason})`)).toEqual([]);
   }, 300_000);
 });
