@@ -11,6 +11,7 @@ import { describe, expect, test } from 'vitest';
 import { readCatalogue, readWorld } from '../world/world.mjs';
 import { run, mapLimit } from '../world/lib/proc.mjs';
 import { check } from './run-check';
+import { parseSClientDane } from '../support/references';
 
 const world = readWorld();
 const catalogue = readCatalogue();
@@ -173,7 +174,7 @@ describe('check --connect against every catalogue site, and openssl on the same 
       args.push('-verify_return_error', '-brief');
       const o = await run('openssl', args, { allowFail: true, input: '', timeoutMs: 10000 });
       const out = o.text + o.stderr;
-      openssl = /Verification: OK/.test(out) && /DANE TLSA \d \d \d .* matched/.test(out) ? 'match' : /verify error:num=\d+:/.test(out) ? 'mismatch' : `error: ${out.slice(0, 200)}`;
+      openssl = parseSClientDane(out);
     }
     results.set(c.id, { cli, openssl });
   });

@@ -46,3 +46,11 @@ export function parseUnboundHost(out: string): ReferenceVerdict {
   else if (/ has (IPv6 )?address | has [A-Za-z0-9]+ record |mail is handled by /.test(out)) result = 'data';
   return { state, result, raw: out };
 }
+
+/** `openssl s_client -dane_tlsa_domain … -dane_tlsa_rrdata … -verify_return_error -brief`: what it concluded. */
+export function parseSClientDane(out: string): 'match' | 'mismatch' | `error: ${string}` {
+  // "matched …" a certificate of the chain; "signed the certificate at depth n": a trust anchor key from the record (RFC 7671 §5.2.2).
+  if (/Verification: OK/.test(out) && /DANE TLSA \d \d \d .* (matched|signed the certificate)/.test(out)) return 'match';
+  if (/verify error:num=\d+:/.test(out)) return 'mismatch';
+  return `error: ${out.slice(0, 200)}`;
+}

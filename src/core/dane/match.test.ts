@@ -97,6 +97,21 @@ describe('usage × selector × matching type (leaf-ec, int, root; PKIX valid)', 
   });
 });
 
+describe('digest algorithm agility (RFC 7671 §9), as OpenSSL and Postfix', () => {
+  const opts = { host: HOST, pkix: 'valid' } as const;
+  const c = chain('leaf-ec', 'int', 'root');
+  it('a matching SHA2-256 record beside a SHA2-512 one of the same usage and selector that does not match: mismatch, saying why', async () => {
+    const m = await matchTlsa([await tlsa('leaf-ec', 3, 1, 1), await tlsa('leaf-rsa', 3, 1, 2)], c, opts);
+    expectMismatch(m, /not used, as a SHA2-512 record with the same usage and selector is published \(digest algorithm agility, RFC 7671 §9\): 3 1 1 /);
+  });
+  it('the SHA2-512 record matching: match; a weaker record of another usage or selector still counts; Full(0) always counts', async () => {
+    expectMatch(await matchTlsa([await tlsa('leaf-rsa', 3, 1, 1), await tlsa('leaf-ec', 3, 1, 2)], c, opts), 0, 1);
+    expectMatch(await matchTlsa([await tlsa('leaf-ec', 3, 0, 1), await tlsa('leaf-rsa', 3, 1, 2)], c, opts), 0, 0);
+    expectMatch(await matchTlsa([await tlsa('int', 2, 1, 1), await tlsa('leaf-rsa', 3, 1, 2)], c, opts), 1, 0);
+    expectMatch(await matchTlsa([await tlsa('leaf-ec', 3, 1, 0), await tlsa('leaf-rsa', 3, 1, 2)], c, opts), 0, 0);
+  });
+});
+
 describe('key types', () => {
   it.each(['leaf-ec', 'leaf-rsa', 'leaf-ed25519'] as const)('%s: DANE-EE, DANE-TA (int and root), PKIX-EE', async (leaf) => {
     const opts = { host: HOST, pkix: 'valid' } as const;

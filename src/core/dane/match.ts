@@ -501,7 +501,7 @@ function pkixOf(peer: PeerChains | null | undefined): { verdict: PkixVerdict; va
 }
 
 async function matchTlsaInner(records: TLSAData[], peer: PeerChains, opts: MatchOptions): Promise<DaneMatch> {
-  const { usable, unusable } = splitUsable(records);
+  const { usable, unusable, setAside } = splitUsable(records);
   if (usable.length === 0) {
     if (unusable.length === 0) return { state: 'no-usable-tlsa', reason: 'no TLSA records' };
     const why = unusable.map((u) => `#${u.index} ${tlsaToShortString(u.record)}: ${u.reason}`).join('; ');
@@ -562,6 +562,9 @@ async function matchTlsaInner(records: TLSAData[], peer: PeerChains, opts: Match
   if (skipped.length) notes.push(`unparseable certificate(s) skipped: ${skipped.map((i) => `#${i}`).join(', ')}`);
   if (sent.total > MAX_CHAIN_CERTS) notes.push(`only the first ${MAX_CHAIN_CERTS} of ${sent.total} certificates considered`);
   if (unusable.length) notes.push(`${unusable.length} unusable record(s) ignored`);
+  if (setAside.length) {
+    notes.push(`not used, as a SHA2-512 record with the same usage and selector is published (digest algorithm agility, RFC 7671 §9): ${setAside.map((u) => tlsaToShortString(u.record)).join(', ')}`);
+  }
   if (budget.exhausted) notes.push(`signature check limit (${MAX_SIGNATURE_CHECKS}) reached`);
   return {
     state: 'mismatch',

@@ -50,6 +50,18 @@ describe('splitUsable', () => {
     expect(s.unusable.map((x) => x.index)).toEqual([0, 2]);
   });
   it('tolerates a non-array', () => {
-    expect(splitUsable(undefined as unknown as TLSAData[])).toEqual({ usable: [], unusable: [] });
+    expect(splitUsable(undefined as unknown as TLSAData[])).toEqual({ usable: [], unusable: [], setAside: [] });
+  });
+  it('digest algorithm agility (RFC 7671 §9): a SHA2-256 record is set aside beside a SHA2-512 one of the same usage and selector, Full(0) and other pairs kept', () => {
+    const s = splitUsable([rec(3, 1, 1, 32), rec(3, 1, 2, 64), rec(3, 1, 0, 91), rec(3, 0, 1, 32), rec(2, 1, 1, 32), rec(2, 0, 2, 64)]);
+    expect(s.usable.map((x) => x.index)).toEqual([1, 2, 3, 4, 5]);
+    expect(s.setAside.map((x) => x.index)).toEqual([0]);
+    expect(s.unusable).toEqual([]);
+  });
+  it('a malformed SHA2-512 record sets nothing aside (it is unusable, RFC 7671 §4.1)', () => {
+    const s = splitUsable([rec(3, 1, 1, 32), rec(3, 1, 2, 63)]);
+    expect(s.usable.map((x) => x.index)).toEqual([0]);
+    expect(s.setAside).toEqual([]);
+    expect(s.unusable.map((x) => x.index)).toEqual([1]);
   });
 });

@@ -5,6 +5,13 @@
  * us, or its data cannot possibly match (empty, or a digest of the wrong length). Unusable
  * records are ignored; an RRset with only unusable records is treated as if there were no
  * usable TLSA records at all (RFC 7671 §4.1). Field values: RFC 6698 §2.1.1-§2.1.3.
+ *
+ * Digest algorithm agility (RFC 7671 §9): of the usable records with the same usage and selector,
+ * a SHA2-256 record is set aside when a SHA2-512 one is there ("SHOULD NOT accept keys that match
+ * only the weaker '3 1 1' record"); Full(0) records always count. OpenSSL and Postfix (always,
+ * since 3.2) do this, so a stale SHA-512 record beside a current SHA-256 one fails their DANE
+ * check: it must fail ours, or an operator would be told a mail server authenticates when the
+ * senders reject it. A set-aside record is no unusable one: it never makes an RRset "no TLSA".
  */
 import type { TLSAData } from '../wire/types';
 
@@ -51,16 +58,24 @@ export function checkUsable(r: TLSAData): Usability {
 export interface UsableSplit {
   usable: { record: TLSAData; index: number }[];
   unusable: { record: TLSAData; index: number; reason: string }[];
+  /** Usable records not used: a stronger digest of the same usage and selector is there (RFC 7671 §9). */
+  setAside: { record: TLSAData; index: number }[];
 }
 
-/** Split an RRset into usable and unusable records, keeping the original indices. */
+/** Split an RRset into usable, unusable and set-aside records, keeping the original indices. */
 export function splitUsable(records: readonly TLSAData[]): UsableSplit {
-  const out: UsableSplit = { usable: [], unusable: [] };
+  const out: UsableSplit = { usable: [], unusable: [], setAside: [] };
   if (!Array.isArray(records)) return out;
+  const candidates: UsableSplit['usable'] = [];
   records.forEach((record, index) => {
     const u = checkUsable(record);
-    if (u.usable) out.usable.push({ record, index });
+    if (u.usable) candidates.push({ record, index });
     else out.unusable.push({ record, index, reason: u.reason });
   });
+  const strongest = new Set(candidates.filter((c) => c.record.matchingType === MatchingType.SHA2_512).map((c) => `${c.record.usage}/${c.record.selector}`));
+  for (const c of candidates) {
+    const weaker = c.record.matchingType === MatchingType.SHA2_256 && strongest.has(`${c.record.usage}/${c.record.selector}`);
+    (weaker ? out.setAside : out.usable).push(c);
+  }
   return out;
 }
