@@ -42,3 +42,18 @@ describe('a certificate the browser could not give (Firefox getSecurityInfo fail
     expect(details.certificateError).toBe('request gone');
   });
 });
+
+describe('TLSA records a client does not use', () => {
+  it('are listed with why: a SHA2-256 record beside a SHA2-512 one of the same usage and selector (RFC 7671 §9), an unusable one (RFC 7671 §4.1)', async () => {
+    const real = await checkOf('www.alg13.test');
+    const rec = (usage: number, selector: number, matchingType: number, n: number) => ({ kind: 'TLSA' as const, usage, selector, matchingType, data: new Uint8Array(n).fill(1) });
+    const check: HostCheck = { ...real, tlsaRecords: [rec(3, 1, 1, 32), rec(3, 1, 2, 64), rec(9, 1, 1, 32), rec(2, 0, 1, 32)] };
+    const { details } = buildDetails({ check, https: true, certApi: true, ip: null, tls: null, cert: null });
+    expect(details.dane.notUsed).toEqual([
+      { index: 0, why: 'weaker-digest' },
+      { index: 2, why: 'unusable' },
+    ]);
+    const { details: plain } = buildDetails({ check: real, https: true, certApi: true, ip: null, tls: null, cert: null });
+    expect(plain.dane.notUsed).toEqual([]);
+  });
+});

@@ -5,6 +5,8 @@
  */
 import { addressMismatch, daneBeforeConnect, daneFromMatch, type DaneState } from '../core/check';
 import type { CertInfo, DaneMatch, PkixVerdict } from '../core/dane/match';
+import { splitUsable } from '../core/dane/usable';
+import type { TLSAData } from '../core/wire/types';
 import type { TlsaSuggestion } from '../core/dane/generate';
 import type { TlsFacts } from '../shared/tls-facts';
 import type { LookupSummary } from '../core/check';
@@ -111,6 +113,12 @@ function notCompared(f: NavigationFacts): { cert: NonNullable<TabDetails['dane']
   return { cert: 'unavailable', reason: null };
 }
 
+/** The TLSA records a client does not use, and why (usable.ts: RFC 7671 §4.1, §9). */
+function notUsedRecords(records: readonly TLSAData[]): TabDetails['dane']['notUsed'] {
+  const { unusable, setAside } = splitUsable(records);
+  return [...unusable.map((u) => ({ index: u.index, why: 'unusable' as const })), ...setAside.map((u) => ({ index: u.index, why: 'weaker-digest' as const }))].sort((a, b) => a.index - b.index);
+}
+
 export function buildDetails(f: NavigationFacts): { details: TabDetails; state: DisplayState } {
   const { check } = f;
   const r = check.result;
@@ -175,7 +183,7 @@ export function buildDetails(f: NavigationFacts): { details: TabDetails; state: 
     https: f.https,
     address: lookupView(r.address),
     tlsa: { ...lookupView(r.tlsa), name: r.tlsa.name, enabled: check.tlsaEnabled },
-    dane: { state: dane, cert, matchedRecord, reason: daneReason, pkixUnverified },
+    dane: { state: dane, cert, matchedRecord, notUsed: check.tlsaEnabled ? notUsedRecords(check.tlsaRecords) : [], reason: daneReason, pkixUnverified },
     chain,
     certificate,
     connection: { ip: f.ip, matches: addressMatch },

@@ -149,6 +149,11 @@ function renderTlsa(d: TabDetails): void {
         li.classList.add('matched');
         li.append(' ', h('span', `✓ ${t('popupTlsaMatched')}`, 'pill pill-secure'));
       }
+      const notUsed = d.dane.notUsed.find((n) => n.index === i);
+      if (notUsed) {
+        li.classList.add('not-used');
+        li.append(' ', h('span', t(notUsed.why === 'weaker-digest' ? 'popupTlsaNotUsedDigest' : 'popupTlsaUnusable'), 'pill pill-indeterminate'));
+      }
       return li;
     }),
   );

@@ -8,7 +8,7 @@ function details(over: Partial<TabDetails> = {}): TabDetails {
     https: true,
     address: { state: 'secure', result: 'data', records: ['192.0.2.1'], reasonCode: null, reason: null },
     tlsa: { state: 'secure', result: 'data', records: ['3 1 1 ab'], reasonCode: null, reason: null, name: '_443._tcp.x.test', enabled: true },
-    dane: { state: 'match', cert: 'match', matchedRecord: 0, reason: null, pkixUnverified: false },
+    dane: { state: 'match', cert: 'match', matchedRecord: 0, notUsed: [], reason: null, pkixUnverified: false },
     chain: [],
     certificateApi: true,
     certificate: null,

@@ -69,6 +69,12 @@ export interface TabDetails {
     cert: CertComparison | 'unavailable' | 'pending' | 'not-loaded' | 'helper-failed';
     /** Index into tlsa.records of the record that matched. */
     matchedRecord: number | null;
+    /**
+     * Records a client does not use, by index into tlsa.records: unusable ones (unknown
+     * parameters or impossible data, RFC 7671 §4.1) and SHA2-256 ones beside a SHA2-512 one of
+     * the same usage and selector (digest algorithm agility, RFC 7671 §9).
+     */
+    notUsed: { index: number; why: 'unusable' | 'weaker-digest' }[];
     reason: string | null;
     pkixUnverified: boolean;
   };

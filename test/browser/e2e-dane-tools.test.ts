@@ -157,6 +157,24 @@ describe.each(BROWSERS)('%s: DANE tools', (name, launch, distName) => {
     await popup.close();
   }, 45_000);
 
+  test('agility.dane.test: the SHA2-256 record beside a SHA2-512 one is marked "not used" (RFC 7671 §9)', async () => {
+    const s = site('dane-digest-agility');
+    const tabId = await visit(helper, s.url);
+    const popup = await popupFor(b, tabId);
+    const records = await popup.evaluate(() =>
+      [...document.querySelectorAll('#tlsa-records li')].map((li) => ({ record: li.querySelector('code')?.textContent ?? '', notUsed: li.classList.contains('not-used'), text: li.textContent ?? '' })),
+    );
+    // An RRset has no order: find each record by its parameters.
+    const by = (params: string) => records.find((r) => r.record.startsWith(`${params} `));
+    expect(records).toHaveLength(2);
+    expect([by('3 1 1')?.notUsed, by('3 1 2')?.notUsed]).toEqual([true, false]);
+    expect(by('3 1 1')!.text).toContain(en.popupTlsaNotUsedDigest);
+    expect(await popup.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(400);
+    await popup.evaluate(() => document.getElementById('tlsa-records')?.scrollIntoView({ block: 'center' }));
+    await screenshot(popup, 'tools-digest-agility');
+    await popup.close();
+  }, 45_000);
+
   test('a broken chain: the failing link is marked with its reason', async () => {
     // Chromium loads www.badds.test (DS matches no key); Firefox resolves through the world's
     // validating resolver, which refuses bogus names, so it shows an RRset without signature.
