@@ -24,6 +24,7 @@ import { generateTlsa, matchTlsa } from '../../src/core/dane/match';
 import { toHex } from '../../src/core/util/encoding';
 import type { TLSAData } from '../../src/core/wire/types';
 import { parseSClientDane } from '../support/references';
+import { seededRandom } from '../support/seeded-random';
 import { DANE_PKI } from '../world/lib/dane-pki.mjs';
 import { mapLimit, run } from '../world/lib/proc.mjs';
 import { readWorld } from '../world/world.mjs';
@@ -34,11 +35,6 @@ const der = (file: string) => parsePemCertificates(readFileSync(path.join(certDi
 const OTHER_FILES = ['ca.pem', 'other-ca.pem', ...DANE_PKI.map((n) => `${n}.pem`)];
 const OTHERS = OTHER_FILES.map((f) => ({ what: f, der: der(f) }));
 const SETS_PER_SITE = 4;
-
-function lcg(seed: number) {
-  let s = seed;
-  return () => (s = (s * 1103515245 + 12345) & 0x7fffffff) / 0x80000000;
-}
 
 const rrdata = (r: TLSAData) => `${r.usage} ${r.selector} ${r.matchingType} ${toHex(r.data)}`;
 
@@ -53,7 +49,7 @@ interface Judged {
 }
 
 const judged: Promise<Judged[]> = (async () => {
-  const rnd = lcg(7671);
+  const rnd = seededRandom(7671);
   const pick = <T,>(a: readonly T[]): T => a[Math.floor(rnd() * a.length)]!;
   const jobs: (() => Promise<Judged>)[] = [];
   for (const site of world.sites) {

@@ -19,6 +19,7 @@ import { Validator } from '../../src/core/dnssec/validator';
 import { DohClient } from '../../src/core/transport/doh';
 import { RRType } from '../../src/core/wire/types';
 import { parseDelv, parseUnboundHost, type ReferenceVerdict } from '../support/references';
+import { seededRandom } from '../support/seeded-random';
 import { mapLimit, run } from '../world/lib/proc.mjs';
 import { readCatalogue, readWorld } from '../world/world.mjs';
 
@@ -41,12 +42,6 @@ afterAll(() => fetch.close());
 const SKIP = /^(keytrap\.test|nsec3iter\.test|limits\.test|bench\.test|(.*\.)?deep\.test)$/;
 const TYPES = ['A', 'AAAA', 'TXT', 'MX', 'CAA', 'SRV', 'TLSA', 'NS'] as const;
 const PER_ZONE = 8;
-
-/** A small deterministic generator (the same questions on every run). */
-function lcg(seed: number) {
-  let s = seed;
-  return () => (s = (s * 1103515245 + 12345) & 0x7fffffff) / 0x80000000;
-}
 
 /**
  * Owner names with data of their own in a zone of the world: its signed file (owners written in
@@ -85,7 +80,7 @@ interface Question {
 }
 
 function questions(): Question[] {
-  const rnd = lcg(20261206);
+  const rnd = seededRandom(20261206); // the same questions on every run
   const pick = <T,>(a: readonly T[]): T => a[Math.floor(rnd() * a.length)]!;
   const label = () => `q${Math.floor(rnd() * 1e6).toString(36)}`;
   const out: Question[] = [];

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../../test/support/seeded-random';
 import type { TLSAData } from '../wire/types';
 import {
   generateTlsa,
@@ -534,8 +535,7 @@ describe('a changed certificate never matches through a DANE-TA path (mutated re
     const int = der('int');
     const root = der('root');
     expectMatch(await matchTlsa([record], chain(leaf, int, root), { host: HOST, pkix: 'unknown', now }), 2);
-    let seed = 11;
-    const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x80000000;
+    const rnd = seededRandom(11);
     const states: Record<string, number> = {};
     for (let i = 0; i < 2000; i++) {
       const which = rnd() < 0.5 ? 0 : 1;

@@ -11,6 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { fromHex, toHex } from '../util/encoding';
 import { loadCertificate } from './cert';
 import { cleanUp, makeCert } from '../../../test/support/openssl-certs';
+import { seededRandom } from '../../../test/support/seeded-random';
 import { readCertificate, readSubjectPublicKeyInfo } from './x509';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -158,8 +159,7 @@ describe('malformed input never throws', () => {
     ['a CA with nameConstraints', 5, 2000],
   ] as const)('random byte changes of %s: a result or a reason, never an exception', async (_what, index, runs) => {
     const base = made[index]!.der;
-    let seed = 7;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x80000000);
+    const rnd = seededRandom(7);
     let refused = 0;
     for (let i = 0; i < runs; i++) {
       const m = base.slice();
