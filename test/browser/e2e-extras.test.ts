@@ -504,7 +504,12 @@ describe.each(BROWSERS)('%s extras', (name, launch, distName) => {
         const m = / (\S+\.) ([A-Z0-9]+) /.exec(l);
         return m ? `${m[1]!.toLowerCase()}/${RRType[m[2] as keyof typeof RRType] ?? m[2]}` : null;
       };
-      const newly = asked().slice(askedBefore).filter((l) => key(l) === null || servable.has(key(l)!));
+      const newly = asked()
+        .slice(askedBefore)
+        .filter((l) => {
+          const k = key(l);
+          return k === null || servable.has(k);
+        });
       expect(newly).toEqual([]);
       await closeTab(page, again);
       if (!own) await configure(helper, worldOptions(world));

@@ -419,7 +419,7 @@ function readNameConstraints(der: Uint8Array, value: Tlv): NameConstraints {
   const outer = DerReader.inside(der, value);
   const nc = DerReader.inside(der, outer.expect(Tag.SEQUENCE, 'NameConstraints'));
   outer.end('nameConstraints');
-  const nc0 = { problem: null as string | null };
+  let problem: string | null = null;
   const side = (t: Tlv | null): Subtrees => {
     const s: Subtrees = { dns: [], ip: [], dirs: [], other: [] };
     if (!t) return s;
@@ -428,7 +428,7 @@ function readNameConstraints(der: Uint8Array, value: Tlv): NameConstraints {
     while (!list.atEnd) {
       const st = DerReader.inside(der, list.expect(Tag.SEQUENCE, 'GeneralSubtree'));
       const base = st.next();
-      if (st.optional(contextTag(0, false)) || st.optional(contextTag(1, false))) nc0.problem = 'a subtree with minimum or maximum (RFC 5280 §4.2.1.10)';
+      if (st.optional(contextTag(0, false)) || st.optional(contextTag(1, false))) problem = 'a subtree with minimum or maximum (RFC 5280 §4.2.1.10)';
       st.end('GeneralSubtree');
       if (base.tag === contextTag(2, false)) s.dns.push(latin1.decode(contents(der, base)));
       else if (base.tag === contextTag(7, false)) {
@@ -441,7 +441,7 @@ function readNameConstraints(der: Uint8Array, value: Tlv): NameConstraints {
         d.end('directoryName');
       } else {
         const form = generalNameForm(base.tag);
-        if (form === null) nc0.problem = 'a subtree whose base is no GeneralName (RFC 5280 §4.2.1.10)';
+        if (form === null) problem = 'a subtree whose base is no GeneralName (RFC 5280 §4.2.1.10)';
         else if (!s.other.includes(form)) s.other.push(form);
       }
     }
@@ -450,7 +450,7 @@ function readNameConstraints(der: Uint8Array, value: Tlv): NameConstraints {
   const permitted = side(nc.optional(contextTag(0, true)));
   const excluded = side(nc.optional(contextTag(1, true)));
   nc.end('NameConstraints');
-  return { permitted, excluded, problem: nc0.problem };
+  return { permitted, excluded, problem };
 }
 
 /** keyUsage (§4.2.1.3): KeyUsage ::= BIT STRING; keyCertSign is bit 5 (0x04 of the first octet). */
