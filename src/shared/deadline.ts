@@ -4,24 +4,16 @@
  * the request can leave that promise pending for good, and the page would say "checking…"
  * forever. With a deadline it says why it has no answer (a state of its own, never a verdict).
  */
-export function withDeadline<T>(
-  p: Promise<T>,
-  ms: number,
-  onTimeout: () => Error,
-  timers: { set: (fn: () => void, ms: number) => unknown; clear: (t: unknown) => void } = {
-    set: (fn, t) => setTimeout(fn, t),
-    clear: (t) => clearTimeout(t as ReturnType<typeof setTimeout>),
-  },
-): Promise<T> {
+export function withDeadline<T>(p: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const timer = timers.set(() => reject(onTimeout()), ms);
+    const timer = setTimeout(() => reject(onTimeout()), ms);
     p.then(
       (v) => {
-        timers.clear(timer);
+        clearTimeout(timer);
         resolve(v);
       },
       (e: unknown) => {
-        timers.clear(timer);
+        clearTimeout(timer);
         reject(e instanceof Error ? e : new Error(String(e)));
       },
     );
